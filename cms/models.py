@@ -1,0 +1,203 @@
+"""Pages and settings shared by the whole site."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
+from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import BaseStreamBlock
+from .fields import StreamField
+
+
+class BasePageMixin(models.Model):
+    """Fields every public page shares: a summary used in listings and meta tags."""
+
+    summary = models.TextField(
+        blank=True,
+        max_length=400,
+        help_text=_(
+            "One or two sentences for listings, search results and "
+            "social media previews."
+        ),
+    )
+    social_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    promote_panels = [
+        *Page.promote_panels,
+        FieldPanel("summary"),
+        FieldPanel("social_image"),
+    ]
+    search_fields = [index.SearchField("summary")]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def meta_description(self):
+        """The description for search engines: the SEO field, else the summary."""
+        return self.search_description or self.summary
+
+
+class HomePage(BasePageMixin, Page):
+    intro = models.TextField(blank=True)
+    body = StreamField(BaseStreamBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        *BasePageMixin.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+    max_count = 1
+    template = "cms/home_page.html"
+
+    class Meta:
+        verbose_name = _("home page")
+
+    @property
+    def featured_pages(self):
+        """The pages under home shown as cards: those in the menu, in tree order."""
+        return self.get_children().live().public().in_menu().specific().order_by("path")
+
+
+class StandardPage(BasePageMixin, Page):
+    body = StreamField(BaseStreamBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        *BasePageMixin.search_fields,
+        index.SearchField("body"),
+    ]
+    template = "cms/standard_page.html"
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+class ContactFormField(AbstractFormField):
+    page = ParentalKey(
+        "ContactPage", on_delete=models.CASCADE, related_name="form_fields"
+    )
+
+
+class ContactPage(BasePageMixin, AbstractEmailForm):
+    """A form whose submissions are stored and emailed to the coordinator.
+
+    The recipient is the page's own "to address" when set, otherwise the
+    coordinator's address from the site settings.
+    """
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+    thank_you_text = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [
+        *AbstractEmailForm.content_panels,
+        FormSubmissionsPanel(),
+        FieldPanel("intro"),
+        InlinePanel("form_fields", label=_("Form fields")),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]),
+                FieldPanel("subject"),
+            ],
+            heading=_("Email"),
+        ),
+    ]
+    promote_panels = BasePageMixin.promote_panels
+    search_fields = [
+        *Page.search_fields,
+        *BasePageMixin.search_fields,
+        index.SearchField("intro"),
+    ]
+    template = "cms/contact_page.html"
+    landing_page_template = "cms/contact_page_landing.html"
+
+    class Meta:
+        verbose_name = _("contact page")
+
+    def get_form_class(self):
+        from .forms import contact_form_class
+
+        return contact_form_class(super().get_form_class())
+
+    def get_recipients(self):
+        if self.to_address:
+            return super().get_recipients()
+        settings = SiteSettings.for_site(self.get_site())
+        return [settings.coordinator_email] if settings.coordinator_email else []
+
+    def send_mail(self, form):
+        if self.get_recipients():
+            super().send_mail(form)
+
+    def serve(self, request, *args, **kwargs):
+        from .forms import ContactRateLimited, check_contact_rate
+
+        if request.method == "POST":
+            form = self.get_form(
+                request.POST, request.FILES, page=self, user=request.user
+            )
+            if form.is_valid():
+                try:
+                    check_contact_rate(request)
+                except ContactRateLimited as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    form_submission = self.process_form_submission(form)
+                    return self.render_landing_page(
+                        request, form_submission, *args, **kwargs
+                    )
+            context = self.get_context(request)
+            context["form"] = form
+            response = self.render(request, context=context)
+            response.status_code = 400
+            return response
+        return super().serve(request, *args, **kwargs)
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    coordinator_name = models.CharField(
+        max_length=120, blank=True, default="Program Coordinator"
+    )
+    coordinator_email = models.EmailField(
+        blank=True, help_text=_("Contact form submissions are sent here.")
+    )
+    organisation_name = models.CharField(
+        max_length=200, blank=True, default="Micro-certification programme"
+    )
+    footer_text = RichTextField(blank=True, features=["bold", "italic", "link"])
+    address = models.TextField(blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("coordinator_name"), FieldPanel("coordinator_email")],
+            heading=_("Program coordinator"),
+        ),
+        FieldPanel("organisation_name"),
+        FieldPanel("footer_text"),
+        FieldPanel("address"),
+    ]
+
+    class Meta:
+        verbose_name = _("site settings")

@@ -1,0 +1,283 @@
+"""The demo site's core pages, built from the programme's own texts.
+
+Every function here finds or creates by slug, so running it twice changes nothing.
+"""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from wagtail.models import Page, Site
+
+from .models import ContactFormField, ContactPage, HomePage, SiteSettings, StandardPage
+
+RMIT_QUOTE = (
+    "A digital credential is the official certification of the acquisition of an "
+    "individual's skills or capabilities. It is awarded in a digital form, which is "
+    "verified, secure and shareable with peers, employers and educational providers. "
+    "Digital credentials can be curated, annotated, and distributed over digital "
+    "networks under the earner's control. Micro-credentials also certify an "
+    "individual's achievements in specific skills and differ from traditional "
+    "education credentials, such as degrees and diplomas, in that they are shorter, "
+    "can be personalised and provide distinctive value and relevance in the changing "
+    "world of work."
+)
+
+WHY_NOW = (
+    "Micro-certifications can be used to recognize both vertical and transversal "
+    "skills. Coupled with the in-depth learning obtained in a field of study, "
+    "micro-credentials can be used to present a more holistic view of an "
+    "individual's abilities and achievements. In today's fast-changing workforce and "
+    "emerging gig economy, a nimble recognition system is essential for both "
+    "professionals and employers, who are increasingly moving towards skill or "
+    "competency-based hiring."
+)
+
+ECOSYSTEM = [
+    "The programme's work with micro-credentials aims to strengthen and expand "
+    "micro-certification activity at Ontario colleges and universities through a "
+    "common framework and a community of practice.",
+    "The Micro-Certification Working Group brings together higher education and "
+    "industry professionals to address micro-certification activity from a systemic "
+    "perspective. Working group members are committed to strengthening skills "
+    "connections and building pathways between higher education and the Ontario "
+    "workforce.",
+    "The working group is engaged in the active development and testing of a "
+    "framework for micro-certification activity, ensuring relevance to the labour "
+    "market, assessment, evidence, validation standards and partner endorsement.",
+    "Visitors can download the framework and principles document and view the "
+    "micro-certification EOI webinar (October 23, 2019).",
+]
+
+FORUM = (
+    "The annual Micro-Certification Forum brings employers and academic leadership "
+    "from all over North America. Through this interactive event, attendees from "
+    "multiple sectors come together to share experiences and build a community of "
+    "practice dedicated to the advancement of micro-certification."
+)
+
+COORDINATOR_EMAIL = "coordinator@example.org"
+
+
+def _paragraph(text):
+    return ("paragraph", f"<p>{text}</p>")
+
+
+def _child(parent, model, slug, **fields):
+    """Return the child page with this slug, creating and publishing it if absent."""
+    existing = parent.get_children().filter(slug=slug).first()
+    if existing:
+        return existing.specific
+    page = model(slug=slug, **fields)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def home_page():
+    """The site's home page, replacing Wagtail's placeholder on a fresh database."""
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first()
+    if home is None:
+        home = HomePage(
+            title="Micro-certification in Ontario",
+            slug="micro-certification",
+            intro=(
+                "A common framework and a community of practice for "
+                "micro-certification at Ontario colleges and universities."
+            ),
+            summary=(
+                "What micro-certification is, why it matters now, and how the "
+                "programme builds a harmonized micro-certification ecosystem."
+            ),
+            body=[
+                (
+                    "heading",
+                    {
+                        "text": "What is a micro-certification?",
+                        "level": "h2",
+                        "anchor": "",
+                    },
+                ),
+                _paragraph(
+                    "RMIT University in Australia provides a helpful description of "
+                    "both digital credentials and micro-credentials, which fall under "
+                    "the category of micro-certifications:"
+                ),
+                (
+                    "quote",
+                    {
+                        "quote": RMIT_QUOTE,
+                        "attribution": "RMIT University",
+                        "source_url": "",
+                    },
+                ),
+                ("heading", {"text": "Annual Forum", "level": "h2", "anchor": ""}),
+                _paragraph(FORUM),
+                (
+                    "call_to_action",
+                    {
+                        "heading": "Questions about the programme?",
+                        "text": "For more information, contact the Program Coordinator.",
+                        "page": None,
+                        "url": "",
+                        "button_text": "Contact the coordinator",
+                    },
+                ),
+            ],
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    placeholder = Page.objects.filter(depth=2, slug="home").exclude(pk=home.pk).first()
+    if site is None:
+        site = Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="Micro-certification",
+        )
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.site_name = "Micro-certification"
+        site.save()
+    if placeholder is not None and not placeholder.get_children().exists():
+        placeholder.delete()
+    return home
+
+
+def seed(stdout):
+    home = home_page()
+    what = _child(
+        home,
+        StandardPage,
+        "what-is-a-micro-certification",
+        title="What is a micro-certification?",
+        show_in_menus=True,
+        summary=(
+            "Digital credentials and micro-credentials, as RMIT University "
+            "describes them."
+        ),
+        body=[
+            _paragraph(
+                "RMIT University in Australia provides a helpful description of both "
+                "digital credentials and micro-credentials, which fall under the "
+                "category of micro-certifications:"
+            ),
+            (
+                "quote",
+                {
+                    "quote": RMIT_QUOTE,
+                    "attribution": "RMIT University",
+                    "source_url": "",
+                },
+            ),
+        ],
+    )
+    _child(
+        home,
+        StandardPage,
+        "why-micro-certification-now",
+        title="Why micro-certification now?",
+        show_in_menus=True,
+        summary="Recognizing vertical and transversal skills in a fast-changing "
+        "workforce.",
+        body=[_paragraph(WHY_NOW)],
+    )
+    _child(
+        home,
+        StandardPage,
+        "harmonized-ecosystem",
+        title="Building a harmonized micro-certification ecosystem",
+        show_in_menus=True,
+        summary="A common framework and a community of practice for Ontario.",
+        body=[
+            ("heading", {"text": "A common framework", "level": "h2", "anchor": ""}),
+            _paragraph(ECOSYSTEM[0]),
+            (
+                "heading",
+                {
+                    "text": "The Micro-Certification Working Group",
+                    "level": "h2",
+                    "anchor": "working-group",
+                },
+            ),
+            _paragraph(ECOSYSTEM[1]),
+            _paragraph(ECOSYSTEM[2]),
+            _paragraph(ECOSYSTEM[3]),
+        ],
+    )
+    _child(
+        home,
+        StandardPage,
+        "annual-forum",
+        title="Annual Forum",
+        show_in_menus=True,
+        summary="Employers and academic leaders from across North America.",
+        body=[
+            _paragraph(FORUM),
+            _paragraph("For more information, contact the Program Coordinator."),
+        ],
+    )
+    contact = home.get_children().filter(slug="contact").first()
+    if contact is None:
+        contact = ContactPage(
+            title="Contact the Program Coordinator",
+            slug="contact",
+            show_in_menus=True,
+            summary="Questions about micro-certification, the working group or the "
+            "forum.",
+            intro="<p>Send a message to the Program Coordinator. We reply within "
+            "two working days.</p>",
+            thank_you_text="<p>Thank you. Your message has been sent to the Program "
+            "Coordinator.</p>",
+            subject="Message from the micro-certification site",
+        )
+        home.add_child(instance=contact)
+        for order, (label, field_type, required) in enumerate(
+            [
+                ("Your name", "singleline", True),
+                ("Your email", "email", True),
+                ("Organisation", "singleline", False),
+                ("Message", "multiline", True),
+            ]
+        ):
+            ContactFormField.objects.create(
+                page=contact,
+                sort_order=order,
+                label=label,
+                field_type=field_type,
+                required=required,
+            )
+        contact.save_revision().publish()
+
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    if not settings.coordinator_email:
+        settings.coordinator_email = COORDINATOR_EMAIL
+        settings.footer_text = (
+            "<p>A common framework and community of practice for "
+            "micro-certification.</p>"
+        )
+        settings.address = "Toronto, Ontario"
+        settings.save()
+
+    # Link the home page call to action to the contact page once both exist.
+    body = home.body
+    for block in body:
+        if block.block_type == "call_to_action" and not block.value.get("page"):
+            block.value["page"] = contact
+            home.save_revision().publish()
+            break
+
+    User = get_user_model()
+    if not User.objects.filter(username="admin").exists():
+        admin = User.objects.create_superuser(
+            "admin", "admin@example.org", "admin-demo-pass"
+        )
+        EmailAddress.objects.create(
+            user=admin, email=admin.email, verified=True, primary=True
+        )
+        stdout.write(
+            "Created the demo superuser admin@example.org / admin-demo-pass "
+            "(staff must set up two-factor sign-in on first use)."
+        )
+    return what

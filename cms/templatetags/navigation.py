@@ -1,0 +1,34 @@
+from django import template
+from wagtail.models import Page, Site
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """Top-level pages shown in the menu, each with whether it is the current one.
+
+    Returns (page, current) pairs: current is "page" for the page being viewed,
+    "true" for a section that contains it, and "" otherwise.
+    """
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return []
+    current = context.get("page")
+    current_path = current.path if isinstance(current, Page) else None
+    items = []
+    for item in site.root_page.get_children().live().public().in_menu():
+        state = ""
+        if current_path and current_path.startswith(item.path):
+            state = "page" if current_path == item.path else "true"
+        items.append((item, state))
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumbs(context, page):
+    """The ancestors of a page below the tree root, the site's home first."""
+    if not isinstance(page, Page) or page.depth <= 2:
+        return []
+    return list(page.get_ancestors().filter(depth__gt=1).live())

@@ -1,0 +1,38 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+from .api import api
+
+# The Django admin signs in through allauth too, so it cannot skip verification
+# or two-factor sign-in.
+admin.site.login = secure_admin_login(admin.site.login)
+
+handler404 = "cms.views.page_not_found"
+handler500 = "cms.views.server_error"
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("community/", include("community.urls")),
+    path("catalogue/", include("credentials.urls")),
+    path("registrations/", include("events.urls")),
+    path("search/", include("search.urls")),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    re_path(
+        rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+        views.media,
+        name="media",
+    ),
+    path("", include(wagtail_urls)),
+]

@@ -1,0 +1,134 @@
+import pytest
+from wagtail.models import Page
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_shows_the_seed_text_and_the_rmit_quote(client, home_page):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Micro-certification in Ontario</h1>" in html
+    assert "<blockquote" in html
+    assert "A digital credential is the official certification" in html
+    assert "<cite>RMIT University</cite>" in html
+    assert "The annual Micro-Certification Forum brings employers" in html
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/what-is-a-micro-certification/", "which fall under the category of"),
+        ("/why-micro-certification-now/", "both vertical and transversal skills"),
+        ("/harmonized-ecosystem/", "The Micro-Certification Working Group brings"),
+        ("/annual-forum/", "contact the Program Coordinator"),
+        ("/contact/", "Send a message to the Program Coordinator"),
+    ],
+)
+def test_every_seeded_page_renders_its_content(client, home_page, url, expected):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+
+
+def test_navigation_reaches_each_top_level_page(client, home_page):
+    html = client.get("/").content.decode()
+    nav = html.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+    for url in [
+        "/what-is-a-micro-certification/",
+        "/why-micro-certification-now/",
+        "/harmonized-ecosystem/",
+        "/annual-forum/",
+        "/contact/",
+    ]:
+        assert f'href="{url}"' in nav
+
+
+def test_current_section_is_marked_in_navigation_and_breadcrumbs(client, home_page):
+    html = client.get("/why-micro-certification-now/").content.decode()
+    assert 'href="/why-micro-certification-now/" aria-current="page"' in html
+    crumbs = html.split('aria-label="Breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/"' in crumbs
+
+
+def test_headings_get_anchors_for_linking(client, home_page):
+    html = client.get("/harmonized-ecosystem/").content.decode()
+    assert '<h2 id="a-common-framework">A common framework</h2>' in html
+    assert 'id="working-group"' in html
+
+
+def test_pages_have_title_description_and_open_graph(client, home_page):
+    html = client.get("/why-micro-certification-now/").content.decode()
+    assert "<title>Why micro-certification now? ·" in html
+    assert '<meta name="description" content="Recognizing vertical' in html
+    assert '<meta property="og:title" content="Why micro-certification now?">' in html
+    assert 'property="og:url"' in html
+
+
+def test_skip_link_and_landmarks(client, home_page):
+    html = client.get("/").content.decode()
+    assert '<a class="skip-link" href="#main">' in html
+    assert '<main id="main"' in html
+    assert "<header" in html and "<footer" in html
+    assert 'lang="en"' in html
+
+
+def test_seed_demo_is_idempotent(home_page):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from wagtail.models import Revision
+
+    pages, revisions = Page.objects.count(), Revision.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    pages_after = Page.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert Page.objects.count() == pages_after
+    assert pages_after >= pages
+    assert Revision.objects.count() >= revisions
+
+
+def test_unknown_url_gets_a_helpful_404(client, home_page):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_unpublished_page_is_not_public_nor_in_sitemap(client, home_page):
+    page = Page.objects.get(slug="annual-forum")
+    page.unpublish()
+    assert client.get("/annual-forum/").status_code == 404
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "/annual-forum/" not in sitemap
+    assert "/why-micro-certification-now/" in sitemap
+    assert 'href="/annual-forum/"' not in client.get("/").content.decode()
+
+
+def test_private_page_stays_out_of_sitemap(client, home_page):
+    from wagtail.models import PageViewRestriction
+
+    page = Page.objects.get(slug="harmonized-ecosystem")
+    PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.LOGIN
+    )
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "/harmonized-ecosystem/" not in sitemap
+    assert client.get("/harmonized-ecosystem/").status_code == 302
+
+
+def test_robots_txt_points_at_the_sitemap(client, home_page):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_document_files_are_never_served_from_media(client, home_page, settings):
+    folder = settings.MEDIA_ROOT / "documents"
+    folder.mkdir(parents=True)
+    (folder / "secret.pdf").write_bytes(b"%PDF-1.4 secret")
+    assert client.get("/media/documents/secret.pdf").status_code == 404
+    (settings.MEDIA_ROOT / "images").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "images" / "a.txt").write_bytes(b"public")
+    assert client.get("/media/images/a.txt").status_code == 200

@@ -1,0 +1,178 @@
+"""Fixtures shared by every app's tests.
+
+App-specific fixtures live in `tests/<app>/conftest.py`; factories in
+`tests/factories.py` (shared) or `tests/<app>/factories.py`.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls that
+# tests make around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+PASSWORD = "correct-horse-battery-staple"
+
+
+def _is_postgres():
+    return settings.DATABASES["default"]["ENGINE"].endswith(
+        ("postgresql", "postgis", "psycopg2")
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not _is_postgres():
+        skip_pg = pytest.mark.skip(
+            reason="needs PostgreSQL: set DATABASE_URL=postgres://… to run it"
+        )
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip_pg)
+    if not Path(CHROMIUM).exists():
+        skip_browser = pytest.mark.skip(
+            reason=f"browser test: Chromium is not installed at {CHROMIUM} "
+            "(apt-get install chromium)"
+        )
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip_browser)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    """Each test writes uploads into its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_user(email, *, password=PASSWORD, verified=True, **extra):
+    """A user who signs in with this email; verified unless told otherwise."""
+    User = get_user_model()
+    username = email.split("@")[0]
+    user = User.objects.create_user(
+        username=username, email=email, password=password, **extra
+    )
+    EmailAddress.objects.create(
+        user=user, email=email, verified=verified, primary=True
+    )
+    return user
+
+
+@pytest.fixture
+def home_page(db):
+    """The seeded home page with the core demo pages under it."""
+    from cms import seed
+
+    seed.seed(stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from cms.models import HomePage
+
+    return HomePage.objects.get()
+
+
+@pytest.fixture
+def user(db):
+    return make_user("member@example.org", first_name="Mira", last_name="Member")
+
+
+member = user
+
+
+@pytest.fixture
+def other_member(db):
+    return make_user("other@example.org", first_name="Omar", last_name="Other")
+
+
+@pytest.fixture
+def staff(db):
+    return make_user(
+        "coordinator@example.org",
+        first_name="Cora",
+        last_name="Coordinator",
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+@pytest.fixture
+def staff_with_mfa(staff):
+    """A staff member with an authenticator app set up."""
+    from tests.mfa import enable_totp
+
+    enable_totp(staff)
+    return staff
+
+
+# --- Browser ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-CA")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe_check():
+    """Assert that the page in the browser has no WCAG 2.1 A/AA violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(
+            page,
+            options={
+                "runOnly": {
+                    "type": "tag",
+                    "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
+                },
+                "resultTypes": ["violations"],
+            },
+        )
+        assert results.violations_count == 0, (
+            f"axe-core found violations on {page.url}:\n"
+            + results.generate_report()
+        )
+
+    return check
