@@ -1,0 +1,106 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import AVATAR_MAX_BYTES, Profile, Space
+
+AVATAR_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text=_("Markdown: **bold**, *italic*, [link](https://…), @username."),
+    )
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        help_text=_("Markdown: **bold**, *italic*, [link](https://…), @username."),
+    )
+
+
+class FlagForm(forms.Form):
+    reason = forms.CharField(label=_("What is wrong with this post?"), max_length=500)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = [
+            "display_name",
+            "organisation",
+            "sector",
+            "role",
+            "bio",
+            "avatar",
+            "visibility",
+            "email_preference",
+        ]
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 4}),
+            "visibility": forms.RadioSelect,
+            "email_preference": forms.RadioSelect,
+            "avatar": forms.ClearableFileInput(
+                attrs={"accept": "image/jpeg,image/png,image/webp"}
+            ),
+        }
+        help_texts = {
+            "avatar": _("A JPEG, PNG or WebP image of at most 1 MB."),
+        }
+
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        if not avatar or not hasattr(avatar, "content_type"):
+            return avatar
+        if avatar.size > AVATAR_MAX_BYTES:
+            raise ValidationError(_("The image is larger than 1 MB."))
+        image = getattr(avatar, "image", None)
+        if image is None or image.format not in AVATAR_FORMATS:
+            raise ValidationError(_("Upload a JPEG, PNG or WebP image."))
+        return avatar
+
+
+class MembershipRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Why would you like to join? (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address to invite"))
+
+
+class MoveThreadForm(forms.Form):
+    space = forms.ModelChoiceField(
+        label=_("Move to space"), queryset=Space.objects.all()
+    )
+
+
+class SuspendForm(forms.Form):
+    days = forms.IntegerField(
+        label=_("Suspend posting for (days, 0 lifts)"), min_value=0, max_value=3650
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(
+        label=_('Type "delete" to confirm'),
+        max_length=20,
+    )
+
+    def clean_confirm(self):
+        value = self.cleaned_data["confirm"].strip().lower()
+        if value != "delete":
+            raise ValidationError(_('Type "delete" to confirm.'))
+        return value

@@ -1,0 +1,76 @@
+"""Who may see what: the one place that decides, used by pages, feeds, search,
+notifications and emails alike.
+
+A private space (members or working group) and everything in it must not leak:
+every query for spaces, threads or posts shown to a user goes through these.
+"""
+
+from django.db import models
+
+
+def is_moderator(user):
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm("community.moderate_post")
+    )
+
+
+def _space_filter(user, prefix=""):
+    """A Q object for the spaces this user may read."""
+    public = models.Q(**{f"{prefix}visibility": "public"})
+    if user is None or not user.is_authenticated or not user.is_active:
+        return public
+    if is_moderator(user):
+        return models.Q()
+    return (
+        public
+        | models.Q(**{f"{prefix}visibility": "members"})
+        | models.Q(
+            **{
+                f"{prefix}visibility": "group",
+                f"{prefix}working_group__memberships__user": user,
+                f"{prefix}working_group__memberships__status": "active",
+            }
+        )
+    )
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status="active")
+
+
+class SpaceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Spaces the user may read."""
+        return self.filter(
+            pk__in=self.model.objects.filter(_space_filter(user)).values("pk")
+        )
+
+
+class ThreadQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Threads in spaces the user may read."""
+        from .models import Space
+
+        return self.filter(space__in=Space.objects.visible_to(user))
+
+
+class PostQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Posts the user may read: in readable spaces, not deleted, and not
+        hidden by a moderator (moderators still see hidden posts)."""
+        from .models import Space
+
+        qs = self.filter(
+            thread__space__in=Space.objects.visible_to(user), deleted_at__isnull=True
+        )
+        if not is_moderator(user):
+            qs = qs.filter(hidden_at__isnull=True)
+        return qs
+
+    def public(self):
+        """Posts anyone may read."""
+        return self.visible_to(None)

@@ -1,0 +1,672 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .emails import user_for_unsubscribe_token
+from .forms import (
+    DeleteAccountForm,
+    FlagForm,
+    InviteForm,
+    MembershipRequestForm,
+    MoveThreadForm,
+    PostForm,
+    ProfileForm,
+    ThreadForm,
+)
+from .managers import is_moderator
+from .models import (
+    Invitation,
+    Membership,
+    Notification,
+    Post,
+    Profile,
+    Reaction,
+    ReadState,
+    Space,
+    SpaceWatch,
+    Thread,
+    ThreadWatch,
+    WorkingGroup,
+)
+
+THREADS_PER_PAGE = 30
+POSTS_PER_PAGE = 20
+MEMBERS_PER_PAGE = 30
+
+
+def _visible_space(request, slug):
+    return get_object_or_404(Space.objects.visible_to(request.user), slug=slug)
+
+
+def _visible_thread(request, pk):
+    return get_object_or_404(
+        Thread.objects.visible_to(request.user).select_related("space__working_group"),
+        pk=pk,
+    )
+
+
+def _bad_request(request, template, context):
+    return render(request, template, context, status=400)
+
+
+def index(request):
+    spaces = (
+        Space.objects.visible_to(request.user)
+        .select_related("working_group")
+        .annotate(thread_count=Count("threads"))
+    )
+    return render(
+        request,
+        "community/index.html",
+        {
+            "spaces": spaces,
+            "working_groups": WorkingGroup.objects.all(),
+        },
+    )
+
+
+def space_detail(request, slug):
+    space = _visible_space(request, slug)
+    threads = space.threads.select_related("author__community_profile").order_by(
+        "-is_pinned", "-last_activity_at", "-pk"
+    )
+    watching = False
+    if request.user.is_authenticated:
+        threads = threads.annotate(
+            is_read=Exists(
+                ReadState.objects.filter(
+                    thread=OuterRef("pk"),
+                    user=request.user,
+                    last_read_at__gte=OuterRef("last_activity_at"),
+                )
+            )
+        )
+        watching = SpaceWatch.objects.filter(space=space, user=request.user).exists()
+    page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "community/space.html",
+        {
+            "space": space,
+            "page_obj": page,
+            "threads": page.object_list,
+            "can_post": services.can_post_in(request.user, space),
+            "watching": watching,
+        },
+    )
+
+
+def _thread_posts(request, thread):
+    posts = (
+        Post.objects.visible_to(request.user)
+        .filter(thread=thread)
+        .select_related("author__community_profile")
+        .annotate(like_count=Count("reactions"))
+        .order_by("created_at", "pk")
+    )
+    if request.user.is_authenticated:
+        posts = posts.annotate(
+            liked=Exists(
+                Reaction.objects.filter(post=OuterRef("pk"), user=request.user)
+            )
+        )
+    return posts
+
+
+def _handle_post_form(request, form, on_valid, template, context):
+    """Preview or save a post form; on refusal keep the text in the form."""
+    if not form.is_valid():
+        return _bad_request(request, template, context)
+    if "preview" in request.POST:
+        context["preview_html"] = services.preview(form.cleaned_data["body"])
+        return render(request, template, context)
+    try:
+        return on_valid(form.cleaned_data)
+    except services.CommunityError as exc:
+        form.add_error(None, exc.message)
+        return _bad_request(request, template, context)
+
+
+def thread_detail(request, pk):
+    thread = _visible_thread(request, pk)
+    posts = _thread_posts(request, thread)
+    paginator = Paginator(posts, POSTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    user = request.user
+    first_unread = None
+    watching = False
+    if user.is_authenticated:
+        state = ReadState.objects.filter(thread=thread, user=user).first()
+        if state is None or state.last_read_at < thread.last_activity_at:
+            earlier = Post.objects.visible_to(user).filter(thread=thread)
+            if state is not None:
+                unread = earlier.filter(created_at__gt=state.last_read_at)
+                first = unread.order_by("created_at", "pk").first()
+                if first is not None:
+                    before = earlier.filter(
+                        Q(created_at__lt=first.created_at)
+                        | Q(created_at=first.created_at, pk__lt=first.pk)
+                    ).count()
+                    first_unread = {
+                        "post": first,
+                        "page": before // POSTS_PER_PAGE + 1,
+                    }
+        shown = list(page.object_list)
+        if shown:
+            services.mark_read(user=user, thread=thread, until=shown[-1].created_at)
+        watching = ThreadWatch.objects.filter(thread=thread, user=user).exists()
+    form = PostForm(request.POST or None)
+    context = {
+        "space": thread.space,
+        "thread": thread,
+        "page_obj": page,
+        "posts": page.object_list,
+        "decision": thread.decision
+        if thread.decision_id and thread.decision.is_visible
+        else None,
+        "form": form,
+        "can_post": services.can_post_in(user, thread.space)
+        and (not thread.is_locked or is_moderator(user)),
+        "can_decide": thread.space.working_group_id
+        and (
+            is_moderator(user)
+            or services.is_group_member(user, thread.space.working_group)
+        ),
+        "is_moderator": is_moderator(user),
+        "first_unread": first_unread,
+        "watching": watching,
+    }
+    if is_moderator(user):
+        context["move_form"] = MoveThreadForm(initial={"space": thread.space})
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+
+        def save(data):
+            post = services.reply(author=user, thread=thread, body=data["body"])
+            messages.success(request, _("Your reply has been posted."))
+            return redirect(post.get_absolute_url())
+
+        return _handle_post_form(request, form, save, "community/thread.html", context)
+    return render(request, "community/thread.html", context)
+
+
+def post_permalink(request, pk):
+    post = get_object_or_404(
+        Post.objects.visible_to(request.user).select_related("thread"), pk=pk
+    )
+    before = (
+        Post.objects.visible_to(request.user)
+        .filter(thread_id=post.thread_id)
+        .filter(
+            Q(created_at__lt=post.created_at)
+            | Q(created_at=post.created_at, pk__lt=post.pk)
+        )
+        .count()
+    )
+    page = before // POSTS_PER_PAGE + 1
+    suffix = f"?page={page}" if page > 1 else ""
+    return redirect(f"{post.thread.get_absolute_url()}{suffix}#post-{post.pk}")
+
+
+@login_required
+def new_thread(request, slug):
+    space = _visible_space(request, slug)
+    if not services.can_post_in(request.user, space):
+        raise Http404
+    form = ThreadForm(request.POST or None)
+    context = {"space": space, "form": form}
+    if request.method == "POST":
+
+        def save(data):
+            thread = services.create_thread(
+                author=request.user,
+                space=space,
+                title=data["title"],
+                body=data["body"],
+            )
+            messages.success(request, _("Your thread has been started."))
+            return redirect(thread.get_absolute_url())
+
+        return _handle_post_form(
+            request, form, save, "community/new_thread.html", context
+        )
+    return render(request, "community/new_thread.html", context)
+
+
+def _own_post(request, pk):
+    post = get_object_or_404(
+        Post.objects.visible_to(request.user).select_related("thread__space"), pk=pk
+    )
+    if post.author_id != request.user.pk:
+        raise Http404
+    return post
+
+
+@login_required
+def edit_post(request, pk):
+    post = _own_post(request, pk)
+    form = PostForm(request.POST or None, initial={"body": post.body})
+    context = {"post": post, "thread": post.thread, "form": form}
+    if request.method == "POST":
+
+        def save(data):
+            services.edit_post(user=request.user, post=post, body=data["body"])
+            messages.success(request, _("Your post has been updated."))
+            return redirect(post.get_absolute_url())
+
+        return _handle_post_form(
+            request, form, save, "community/edit_post.html", context
+        )
+    return render(request, "community/edit_post.html", context)
+
+
+@login_required
+def delete_post(request, pk):
+    post = _own_post(request, pk)
+    if request.method == "POST":
+        services.delete_post(user=request.user, post=post)
+        messages.success(request, _("Your post has been deleted."))
+        return redirect(post.thread.get_absolute_url())
+    return render(request, "community/delete_post.html", {"post": post})
+
+
+def post_history(request, pk):
+    post = get_object_or_404(
+        Post.objects.visible_to(request.user).select_related(
+            "thread__space", "author__community_profile"
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "community/post_history.html",
+        {"post": post, "revisions": post.revisions.all()},
+    )
+
+
+@login_required
+@require_POST
+def like_post(request, pk):
+    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
+    try:
+        services.toggle_like(user=request.user, post=post)
+    except services.CommunityError as exc:
+        messages.error(request, exc.message)
+    return redirect(post.get_absolute_url())
+
+
+@login_required
+def flag_post(request, pk):
+    post = get_object_or_404(
+        Post.objects.visible_to(request.user).select_related("thread"), pk=pk
+    )
+    form = FlagForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.flag_post(
+                    user=request.user, post=post, reason=form.cleaned_data["reason"]
+                )
+            except services.CommunityError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request, _("Thank you. The moderators will review this post.")
+                )
+                return redirect(post.get_absolute_url())
+        return _bad_request(
+            request, "community/flag_post.html", {"post": post, "form": form}
+        )
+    return render(request, "community/flag_post.html", {"post": post, "form": form})
+
+
+@login_required
+@require_POST
+def mark_decision(request, pk):
+    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
+    try:
+        services.mark_decision(user=request.user, post=post)
+        messages.success(request, _("Marked as the thread's decision."))
+    except services.CommunityError as exc:
+        messages.error(request, exc.message)
+    return redirect(post.get_absolute_url())
+
+
+@login_required
+@require_POST
+def watch_thread(request, pk):
+    thread = _visible_thread(request, pk)
+    watching = request.POST.get("watch") == "1"
+    services.set_watch(user=request.user, target=thread, watching=watching)
+    messages.success(
+        request,
+        _("You are watching this thread.")
+        if watching
+        else _("You no longer watch this thread."),
+    )
+    return redirect(thread.get_absolute_url())
+
+
+@login_required
+@require_POST
+def watch_space(request, slug):
+    space = _visible_space(request, slug)
+    watching = request.POST.get("watch") == "1"
+    services.set_watch(user=request.user, target=space, watching=watching)
+    messages.success(
+        request,
+        _("You will hear about new threads in this space.")
+        if watching
+        else _("You no longer watch this space."),
+    )
+    return redirect(space.get_absolute_url())
+
+
+@login_required
+@require_POST
+def moderate_thread(request, pk):
+    thread = _visible_thread(request, pk)
+    if not is_moderator(request.user):
+        raise Http404
+    action = request.POST.get("action")
+    try:
+        if action in {"pin", "unpin"}:
+            services.set_thread_state(
+                moderator=request.user, thread=thread, pinned=action == "pin"
+            )
+        elif action in {"lock", "unlock"}:
+            services.set_thread_state(
+                moderator=request.user, thread=thread, locked=action == "lock"
+            )
+        elif action == "move":
+            form = MoveThreadForm(request.POST)
+            if not form.is_valid():
+                raise services.CommunityError(_("Choose a space to move it to."))
+            services.move_thread(
+                moderator=request.user, thread=thread, space=form.cleaned_data["space"]
+            )
+        else:
+            raise services.CommunityError(_("Unknown action."))
+    except services.CommunityError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The thread has been updated."))
+    return redirect(thread.get_absolute_url())
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    results = []
+    if query:
+        from wagtail.search.backends import get_search_backend
+
+        backend = get_search_backend()
+        hits = [
+            p.pk
+            for p in backend.search(
+                query,
+                Post.objects.filter(deleted_at__isnull=True),
+                operator="and",
+            )[:200]
+        ]
+        title_hits = [t.pk for t in backend.search(query, Thread)[:200]]
+        results = list(
+            Post.objects.visible_to(request.user)
+            .filter(Q(pk__in=hits) | Q(thread_id__in=title_hits))
+            .select_related("thread__space", "author__community_profile")
+            .order_by("-created_at")[:50]
+        )
+    return render(
+        request, "community/search.html", {"query": query, "results": results}
+    )
+
+
+# --- Members ---------------------------------------------------------------
+
+
+@login_required
+def directory(request):
+    query = request.GET.get("q", "").strip()[:100]
+    profiles = Profile.objects.filter(user__is_active=True).select_related("user")
+    if query:
+        profiles = profiles.filter(
+            Q(display_name__icontains=query)
+            | Q(organisation__icontains=query)
+            | Q(sector__icontains=query)
+            | Q(role__icontains=query)
+            | Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
+            | Q(user__username__icontains=query)
+        )
+    profiles = profiles.order_by("display_name", "user__username")
+    page = Paginator(profiles, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "community/directory.html",
+        {"query": query, "page_obj": page, "profiles": page.object_list},
+    )
+
+
+def profile(request, username):
+    User = get_user_model()
+    member = get_object_or_404(
+        User.objects.select_related("community_profile"),
+        username=username,
+        is_active=True,
+    )
+    profile = services.profile_for(member)
+    if (
+        profile.visibility != Profile.Visibility.PUBLIC
+        and not request.user.is_authenticated
+    ):
+        raise Http404
+    return render(
+        request,
+        "community/profile.html",
+        {
+            "member": member,
+            "profile": profile,
+            "working_groups": services.working_groups_of(member),
+        },
+    )
+
+
+@login_required
+def edit_profile(request):
+    profile = services.profile_for(request.user)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("community:edit_profile")
+        return _bad_request(request, "community/edit_profile.html", {"form": form})
+    return render(request, "community/edit_profile.html", {"form": form})
+
+
+@login_required
+def notifications(request):
+    items = list(
+        Notification.objects.filter(
+            user=request.user,
+            post__in=Post.objects.visible_to(request.user),
+        ).select_related("post__thread__space", "post__author__community_profile")[:100]
+    )
+    unread = [n.pk for n in items if n.read_at is None]
+    if unread:
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(
+        request,
+        "community/notifications.html",
+        {"notifications": items, "unread": set(unread)},
+    )
+
+
+@login_required
+def export_data(request):
+    data = services.export_member_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, default=str, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-community-data.json"'
+    return response
+
+
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = request.user
+            logout(request)
+            services.delete_account(user=user)
+            messages.success(request, _("Your account has been deleted."))
+            return redirect("/")
+        return _bad_request(request, "community/delete_account.html", {"form": form})
+    return render(request, "community/delete_account.html", {"form": form})
+
+
+def unsubscribe(request, token):
+    user_id = user_for_unsubscribe_token(token)
+    profile = Profile.objects.filter(user_id=user_id).first() if user_id else None
+    if profile is None:
+        return render(
+            request, "community/unsubscribe.html", {"invalid": True}, status=400
+        )
+    if request.method == "POST":
+        profile.email_preference = Profile.EmailPreference.NONE
+        profile.save(update_fields=["email_preference"])
+        return render(request, "community/unsubscribe.html", {"done": True})
+    return render(request, "community/unsubscribe.html", {"token": token})
+
+
+# --- Working groups --------------------------------------------------------
+
+
+def working_group(request, slug):
+    group = get_object_or_404(WorkingGroup, slug=slug)
+    user = request.user
+    membership = (
+        Membership.objects.filter(working_group=group, user=user).first()
+        if user.is_authenticated
+        else None
+    )
+    chair = services.is_chair(user, group)
+    members = (
+        group.memberships.active()
+        .select_related("user__community_profile")
+        .order_by("-is_chair", "user__community_profile__display_name")
+        if user.is_authenticated
+        else Membership.objects.none()
+    )
+    context = {
+        "group": group,
+        "membership": membership,
+        "is_chair": chair,
+        "members": members,
+        "chairs": group.memberships.active()
+        .filter(is_chair=True)
+        .select_related("user__community_profile"),
+        "spaces": Space.objects.visible_to(user).filter(working_group=group),
+        "request_form": MembershipRequestForm(),
+        "invite_form": InviteForm(),
+    }
+    if chair:
+        context["requests"] = group.memberships.filter(
+            status=Membership.Status.REQUESTED
+        ).select_related("user__community_profile")
+    return render(request, "community/working_group.html", context)
+
+
+@login_required
+@require_POST
+def join_working_group(request, slug):
+    group = get_object_or_404(WorkingGroup, slug=slug)
+    form = MembershipRequestForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    try:
+        services.request_membership(
+            user=request.user, working_group=group, message=message
+        )
+        messages.success(
+            request, _("Your request has been sent to the working group's chairs.")
+        )
+    except services.CommunityError as exc:
+        messages.error(request, exc.message)
+    return redirect(group.get_absolute_url())
+
+
+@login_required
+@require_POST
+def manage_membership(request, slug, pk):
+    group = get_object_or_404(WorkingGroup, slug=slug)
+    membership = get_object_or_404(Membership, working_group=group, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "approve":
+            services.approve_membership(approver=request.user, membership=membership)
+            messages.success(request, _("The member has been approved."))
+        elif action == "remove":
+            services.remove_membership(by=request.user, membership=membership)
+            messages.success(request, _("The membership has been removed."))
+        else:
+            raise services.CommunityError(_("Unknown action."))
+    except services.CommunityError as exc:
+        messages.error(request, exc.message)
+    return redirect(group.get_absolute_url())
+
+
+@login_required
+@require_POST
+def invite_member(request, slug):
+    group = get_object_or_404(WorkingGroup, slug=slug)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid email address to invite."))
+        return redirect(group.get_absolute_url())
+    try:
+        services.invite(
+            inviter=request.user, working_group=group, email=form.cleaned_data["email"]
+        )
+        messages.success(request, _("The invitation has been sent."))
+    except services.CommunityError as exc:
+        messages.error(request, exc.message)
+    return redirect(group.get_absolute_url())
+
+
+@login_required
+def accept_invitation(request, token):
+    try:
+        invitation_id = signing.loads(token, salt="community.invitation")
+    except signing.BadSignature:
+        raise Http404 from None
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("working_group"), pk=invitation_id
+    )
+    if request.method == "POST":
+        try:
+            services.accept_invitation(user=request.user, invitation=invitation)
+        except services.CommunityError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Welcome to the %(group)s.") % {"group": invitation.working_group},
+            )
+            return redirect(invitation.working_group.get_absolute_url())
+    return render(
+        request, "community/accept_invitation.html", {"invitation": invitation}
+    )
