@@ -72,6 +72,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Caching (issue 8): the page cache answers before sessions and the database;
+    # GZip and conditional GET sit inside it so that it stores compressed bodies.
+    "cms.middleware.PageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,22 +120,40 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Caching (issue 8): Redis when REDIS_URL is set (shared by every process),
+# local memory otherwise. "renditions" is the cache Wagtail uses for image
+# renditions when it exists.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "mc",
+            "KEY_PREFIX": f"mc-{alias}",
+            "TIMEOUT": 600,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
         }
+        for alias in ("default", "renditions")
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "microcert",
-        }
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "microcert-renditions",
+            "TIMEOUT": 3600,
+        },
     }
+# The shared page cache (cms/cache.py): on unless PAGE_CACHE_ENABLED=false;
+# entries live PAGE_CACHE_TIMEOUT seconds at most, browsers keep public pages
+# PAGE_CACHE_MAX_AGE seconds.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -1,6 +1,8 @@
 from django import template
 from wagtail.models import Page, Site
 
+from cms.cache import cached_fragment
+
 register = template.Library()
 
 
@@ -17,8 +19,13 @@ def main_menu(context):
         return []
     current = context.get("page")
     current_path = current.path if isinstance(current, Page) else None
+    # The same for every visitor; shared until the next publish, move or delete.
+    menu = cached_fragment(
+        f"main-menu:{site.pk}",
+        lambda: list(site.root_page.get_children().live().public().in_menu()),
+    )
     items = []
-    for item in site.root_page.get_children().live().public().in_menu():
+    for item in menu:
         state = ""
         if current_path and current_path.startswith(item.path):
             state = "page" if current_path == item.path else "true"

@@ -1,0 +1,256 @@
+"""The shared page cache: whole responses for anonymous visitors.
+
+A response is stored only when everything about it is the same for every
+anonymous visitor:
+
+- the request is a GET without a session or messages cookie (so nobody signed
+  in, no pending messages) and without an Authorization header;
+- the view opted in: every Wagtail page does (through the `before_serve_page`
+  hook below) unless it has view restrictions (private pages) or sets
+  `page_cache_enabled = False`; Django views opt in with `@cache_public`;
+- the response is a 200, not streamed, sets no cookie (a CSRF token in a form
+  sets one, so forms are never shared) and does not say private or no-store.
+
+Entries are keyed by a version number kept in the cache itself. Publishing,
+unpublishing, moving or deleting a page bumps it: every page shows the
+navigation and may list its siblings, so any change to the tree can change any
+page. Apps whose pages show other data (seats left, catalogue counts) call
+`invalidate()` when that data changes, or opt the page out.
+
+The middleware (cms.middleware.PageCacheMiddleware) answers from here before
+sessions, authentication or the database are touched.
+"""
+
+import hashlib
+import re
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import translation
+from wagtail import hooks
+from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+VERSION_KEY = "pagecache:version"
+MESSAGES_COOKIE = "messages"
+_GZIP_RE = re.compile(r"\bgzip\b")
+# Header names a stored response may vary on: all of them are part of the key.
+_KEYED_VARY = {"cookie", "accept-language", "accept-encoding"}
+# Hop-by-hop or per-response headers that are never replayed from the cache.
+_SKIPPED_HEADERS = {"set-cookie", "x-page-cache", "date", "age"}
+
+
+def _setting(name, default):
+    return getattr(settings, name, default)
+
+
+def enabled():
+    return _setting("PAGE_CACHE_ENABLED", True)
+
+
+def _cache():
+    return caches[_setting("PAGE_CACHE_ALIAS", "default")]
+
+
+def current_version():
+    """The version that current cache keys carry; created on first use.
+
+    A fresh version is the current time in milliseconds, never a small counter:
+    if the key is evicted, restarting at 1 could revive entries written long ago.
+    """
+    cache = _cache()
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, int(time.time() * 1000), None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def invalidate():
+    """Make every stored page stale at once (they expire out of the cache later)."""
+    cache = _cache()
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, int(time.time() * 1000), None)
+
+
+# --- Requests and responses -------------------------------------------------
+
+
+def request_may_use_cache(request):
+    """Whether this request may be answered from, or stored in, the shared cache."""
+    if not enabled() or request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return not getattr(request, "is_dummy", False)
+
+
+def cache_key(request, version):
+    """The entry for this URL, host, language and encoding; None if unusable."""
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    language = translation.get_language_from_request(request)
+    gzip = "gz" if _GZIP_RE.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
+    url = hashlib.md5(  # noqa: S324 - a cache key, not security
+        request.get_full_path().encode(), usedforsecurity=False
+    ).hexdigest()
+    return f"pagecache:{version}:{host}:{language}:{gzip}:{url}"
+
+
+def mark_cacheable(request):
+    """Opt this request's response in to the shared cache (if it qualifies)."""
+    if getattr(request, "_page_cache", None) is None:
+        request._page_cache = True
+
+
+def mark_uncacheable(request):
+    """Keep this request's response out of the shared cache, whatever else says."""
+    request._page_cache = False
+
+
+def response_is_storable(request, response):
+    """Whether a response to an opted-in anonymous request can be shared."""
+    if getattr(request, "_page_cache", None) is not True:
+        return False
+    if request.method != "GET" or response.status_code != 200:
+        return False
+    if response.streaming or response.cookies:
+        return False
+    if getattr(request, "is_preview", False) or getattr(request, "is_dummy", False):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    vary = {
+        item.strip().lower()
+        for item in response.get("Vary", "").split(",")
+        if item.strip()
+    }
+    return vary <= _KEYED_VARY
+
+
+def freeze(response):
+    """What the cache stores: the body and the headers worth replaying."""
+    headers = [
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in _SKIPPED_HEADERS
+    ]
+    return (response.content, headers)
+
+
+def store(key, response):
+    _cache().set(key, freeze(response), _setting("PAGE_CACHE_TIMEOUT", 600))
+
+
+def fetch(key):
+    return _cache().get(key)
+
+
+# --- Views -------------------------------------------------------------------
+
+
+def cache_public(view):
+    """Decorator: a Django view whose anonymous GET responses may be shared.
+
+    Use it only for views whose output depends on nothing but the URL (and the
+    language); anything that reads the user, the session or a cookie must not.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        mark_cacheable(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@hooks.register("before_serve_page")
+def _opt_in_wagtail_pages(page, request, serve_args, serve_kwargs):
+    """Every public Wagtail page takes part unless it opts out.
+
+    A page with view restrictions on itself or an ancestor (login, groups,
+    password) is private and never shared, even after the visitor passes.
+    """
+    if request.method not in ("GET", "HEAD") or not request_may_use_cache(request):
+        return
+    if not getattr(page, "page_cache_enabled", True):
+        mark_uncacheable(request)
+        return
+    if page.get_view_restrictions().exists():
+        mark_uncacheable(request)
+        return
+    mark_cacheable(request)
+
+
+# --- Fragments ----------------------------------------------------------------
+
+
+def cached_fragment(name, build, *, timeout=None):
+    """The value of `build()`, shared until the next page change.
+
+    For expensive pieces of pages that every visitor sees the same way, such as
+    the main navigation. The name must include everything the value depends on
+    (site, language). Private data must never be cached here.
+    """
+    cache = _cache()
+    key = f"fragment:{current_version()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout or _setting("PAGE_CACHE_TIMEOUT", 600))
+    return value
+
+
+# --- Invalidation --------------------------------------------------------------
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(post_page_move)
+def _page_changed(sender, **kwargs):
+    invalidate()
+
+
+@receiver(post_delete)
+def _page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page | Site):
+        invalidate()
+
+
+@receiver(post_save)
+def _site_settings_changed(sender, instance, **kwargs):
+    # Site settings (organisation name, footer) and sites appear on every page.
+    if isinstance(instance, BaseSiteSetting | Site):
+        invalidate()
+
+
+def invalidate_on_change(model):
+    """Bump the page cache whenever a row of `model` is saved or deleted.
+
+    For apps whose pages show a model's data (registrations, catalogue entries):
+    `invalidate_on_change(Registration)` in their AppConfig.ready().
+    """
+
+    def handler(sender, **kwargs):
+        invalidate()
+
+    post_save.connect(handler, sender=model, weak=False)
+    post_delete.connect(handler, sender=model, weak=False)
+    return handler

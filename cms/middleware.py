@@ -1,0 +1,81 @@
+"""Serve anonymous visitors from the shared page cache, and label every response.
+
+Place it after WhiteNoise and before GZip, sessions and authentication: a hit
+is answered without a database query, and what is stored is the compressed
+body that clients accepting gzip get.
+"""
+
+import time
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
+from django.utils.http import http_date, parse_http_date_safe
+
+from . import cache
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not cache.enabled():
+            return self._label_private(request, self.get_response(request))
+        key = None
+        if cache.request_may_use_cache(request):
+            key = cache.cache_key(request, cache.current_version())
+            entry = cache.fetch(key) if key else None
+            if entry is not None:
+                return self._replay(request, entry)
+
+        response = self.get_response(request)
+
+        if key and cache.response_is_storable(request, response):
+            self._make_public(response)
+            cache.store(key, response)
+            response["X-Page-Cache"] = "miss"
+            return response
+        response["X-Page-Cache"] = "bypass"
+        return self._label_private(request, response)
+
+    @staticmethod
+    def _make_public(response):
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=getattr(settings, "PAGE_CACHE_MAX_AGE", 60),
+        )
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(time.time())
+
+    @staticmethod
+    def _label_private(request, response):
+        """Responses to signed-in people, or that set cookies, stay in the browser."""
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or (response.cookies and not response.has_header("Cache-Control")):
+            add_never_cache_headers(response)  # private, no-cache, no-store
+        return response
+
+    @staticmethod
+    def _replay(request, entry):
+        content, headers = entry
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        conditional = get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            response=response,
+        )
+        conditional["X-Page-Cache"] = "hit"
+        return conditional

@@ -1,0 +1,352 @@
+"""The shared page cache, as visitors and members notice it.
+
+This module also serves as a URLconf (see `urlpatterns` at the end) for the
+tests of Django views that opt in with @cache_public.
+"""
+
+import gzip
+import re
+
+import pytest
+from django import forms
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import include, path
+from django.utils.html import escape
+from wagtail.models import Page, PageViewRestriction
+
+from cms.cache import cache_public
+from cms.models import HomePage, StandardPage
+
+pytestmark = pytest.mark.django_db
+
+WHY = "/why-micro-certification-now/"
+
+
+def _html(response):
+    return response.content.decode()
+
+
+def _csrf_tokens(html):
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+
+
+def test_second_anonymous_visit_is_served_from_cache_without_the_database(
+    client, home_page, django_assert_num_queries
+):
+    first = client.get(WHY)
+    assert first.status_code == 200
+    assert first["X-Page-Cache"] == "miss"
+
+    with django_assert_num_queries(0):
+        second = Client().get(WHY)
+    assert second.status_code == 200
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert "both vertical and transversal skills" in _html(second)
+
+
+def test_after_publishing_the_next_visitor_sees_the_new_content(client, home_page):
+    assert "Why micro-certification now" in _html(client.get(WHY))
+    assert Client().get(WHY)["X-Page-Cache"] == "hit"
+
+    page = StandardPage.objects.get(slug="why-micro-certification-now")
+    page.title = "Why now: the revised case"
+    page.save_revision().publish()
+
+    response = Client().get(WHY)
+    assert response.status_code == 200
+    assert "<h1>Why now: the revised case</h1>" in _html(response)
+    # The menu on another cached page follows too.
+    assert "Why now: the revised case" in _html(Client().get("/"))
+
+
+def test_a_saved_draft_does_not_reach_visitors_until_published(client, home_page):
+    client.get(WHY)
+    page = StandardPage.objects.get(slug="why-micro-certification-now")
+    page.title = "Unpublished draft title"
+    page.save_revision()
+
+    assert "Unpublished draft title" not in _html(Client().get(WHY))
+
+
+def test_new_page_in_the_menu_appears_on_every_cached_page(client, home_page):
+    assert "Forum archive" not in _html(client.get("/"))
+    assert "Forum archive" not in _html(client.get(WHY))
+
+    home_page.add_child(
+        instance=StandardPage(
+            title="Forum archive", slug="forum-archive", show_in_menus=True
+        )
+    )
+    Page.objects.get(slug="forum-archive").specific.save_revision().publish()
+
+    for url in ("/", WHY):
+        nav = _html(Client().get(url)).split('aria-label="Main"', 1)[1]
+        assert 'href="/forum-archive/"' in nav.split("</nav>", 1)[0]
+
+
+def test_unpublished_page_disappears_for_the_next_visitor(client, home_page):
+    assert client.get(WHY).status_code == 200
+    assert 'href="/why-micro-certification-now/"' in _html(client.get("/"))
+
+    StandardPage.objects.get(slug="why-micro-certification-now").unpublish()
+
+    assert Client().get(WHY).status_code == 404
+    assert 'href="/why-micro-certification-now/"' not in _html(Client().get("/"))
+
+
+def test_moved_page_is_served_at_its_new_address(client, home_page):
+    assert client.get(WHY).status_code == 200
+    page = StandardPage.objects.get(slug="why-micro-certification-now")
+    new_parent = StandardPage.objects.get(slug="harmonized-ecosystem")
+    page.move(new_parent, pos="last-child")
+
+    old = Client().get(WHY)
+    assert old.status_code == 301  # Wagtail's automatic redirect, not the old page
+    assert old["Location"] == "/harmonized-ecosystem/why-micro-certification-now/"
+    moved = Client().get("/harmonized-ecosystem/why-micro-certification-now/")
+    assert moved.status_code == 200
+    assert "both vertical and transversal skills" in _html(moved)
+
+
+def test_deleted_page_is_gone_for_the_next_visitor(client, home_page):
+    assert client.get(WHY).status_code == 200
+    StandardPage.objects.get(slug="why-micro-certification-now").delete()
+    assert Client().get(WHY).status_code == 404
+
+
+def test_changed_site_settings_show_on_cached_pages(client, home_page):
+    from cms.models import SiteSettings
+
+    client.get("/")
+    settings = SiteSettings.objects.get()
+    settings.organisation_name = "Ontario Micro-Credential Network"
+    settings.save()
+    assert "Ontario Micro-Credential Network" in _html(Client().get("/"))
+
+
+# --- Signed-in members -------------------------------------------------------
+
+
+def test_member_gets_their_own_page_not_the_cached_anonymous_one(
+    client, home_page, member
+):
+    Client().get("/")
+    assert Client().get("/")["X-Page-Cache"] == "hit"
+
+    client.force_login(member)
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "bypass"
+    assert "Sign out" in _html(response)
+
+
+def test_members_page_is_never_shown_to_the_next_visitor(client, home_page, member):
+    client.force_login(member)
+    members_html = _html(client.get("/"))
+    assert "Sign out" in members_html
+    member_token = _csrf_tokens(members_html)
+    assert member_token
+
+    anonymous = Client().get("/")
+    html = _html(anonymous)
+    assert "Sign out" not in html
+    assert "Sign in" in html
+    assert not _csrf_tokens(html)
+    assert anonymous["X-Page-Cache"] == "miss"
+
+
+def test_responses_to_members_are_private_and_not_stored(client, home_page, member):
+    client.force_login(member)
+    for url in ("/", WHY, "/contact/"):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "private" in cache_control
+        assert "no-store" in cache_control
+
+
+@pytest.mark.urls("tests.cms.test_cache")
+def test_opted_in_view_never_shares_a_members_name(client, member, other_member):
+    anonymous = Client().get("/hello/")
+    assert _html(anonymous) == "Hello, visitor"
+    assert Client().get("/hello/")["X-Page-Cache"] == "hit"
+
+    client.force_login(member)
+    assert _html(client.get("/hello/")) == "Hello, Mira"
+
+    other = Client()
+    other.force_login(other_member)
+    assert _html(other.get("/hello/")) == "Hello, Omar"
+    assert _html(Client().get("/hello/")) == "Hello, visitor"
+
+
+@pytest.mark.urls("tests.cms.test_cache")
+def test_member_visit_first_does_not_seed_the_cache(client, member):
+    client.force_login(member)
+    assert _html(client.get("/hello/")) == "Hello, Mira"
+    response = Client().get("/hello/")
+    assert _html(response) == "Hello, visitor"
+    assert response["X-Page-Cache"] == "miss"
+
+
+@pytest.mark.urls("tests.cms.test_cache")
+def test_views_without_the_decorator_are_not_cached(client):
+    client.get("/plain/")
+    assert Client().get("/plain/")["X-Page-Cache"] == "bypass"
+
+
+# --- Previews, private pages, forms ------------------------------------------
+
+
+def test_preview_of_a_draft_is_never_served_to_visitors(
+    client, home_page, staff_with_mfa
+):
+    page = StandardPage.objects.get(slug="why-micro-certification-now")
+    page.title = "Secret draft under review"
+    page.save_revision()
+
+    client.force_login(staff_with_mfa)
+    draft = client.get(f"/admin/pages/{page.pk}/view_draft/")
+    assert draft.status_code == 200
+    assert "Secret draft under review" in _html(draft)
+
+    for _ in range(2):
+        response = Client().get(WHY)
+        assert "Secret draft under review" not in _html(response)
+        assert "Why micro-certification now" in _html(response)
+
+
+def test_login_restricted_page_is_never_cached(client, home_page, member):
+    page = StandardPage.objects.get(slug="why-micro-certification-now")
+    PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.LOGIN
+    )
+    client.force_login(member)
+    assert "transversal skills" in _html(client.get(WHY))
+
+    for _ in range(2):
+        response = Client().get(WHY)
+        assert response.status_code == 302
+        assert "next=/why-micro-certification-now/" in response["Location"]
+
+
+def test_password_protected_page_is_never_cached(client, home_page):
+    page = StandardPage.objects.get(slug="why-micro-certification-now")
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="forum-2026"
+    )
+    client.post(
+        f"/_util/authenticate_with_password/{restriction.pk}/{page.pk}/",
+        {"password": "forum-2026", "return_url": WHY},
+    )
+    assert "transversal skills" in _html(client.get(WHY))
+
+    for _ in range(2):
+        html = _html(Client().get(WHY))
+        assert "transversal skills" not in html
+        assert 'name="password"' in html
+
+
+@pytest.mark.urls("tests.cms.test_cache")
+def test_form_with_errors_is_not_shown_to_the_next_visitor(client):
+    response = client.get("/subscribe/", {"email": "ada-at-example"})
+    assert response.status_code == 400
+    assert "Enter a valid email address" in _html(response)
+
+    for _ in range(2):
+        fresh = Client().get("/subscribe/", {"email": "ada-at-example"})
+        assert fresh["X-Page-Cache"] == "bypass"
+    assert "ada-at-example" not in _html(Client().get("/subscribe/"))
+
+
+def test_pages_with_a_form_are_not_shared_between_visitors(home_page):
+    first, second = Client(), Client()
+    first_tokens = _csrf_tokens(_html(first.get("/contact/")))
+    response = second.get("/contact/")
+    assert response["X-Page-Cache"] == "bypass"
+    assert first_tokens
+    assert _csrf_tokens(_html(response)) != first_tokens
+
+
+def test_pending_message_cookie_bypasses_the_cache(client, home_page):
+    client.get(WHY)
+    visitor = Client()
+    visitor.cookies["messages"] = "anything"
+    assert visitor.get(WHY)["X-Page-Cache"] == "bypass"
+
+
+# --- Headers that help browsers and proxies ----------------------------------
+
+
+def test_public_page_headers_let_browsers_and_proxies_help(client, home_page):
+    response = client.get(WHY)
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control
+    assert "max-age=60" in cache_control
+    assert response["ETag"]
+    assert response["Last-Modified"]
+
+    for _ in range(2):  # on a miss and on a hit
+        again = Client().get(WHY, HTTP_IF_NONE_MATCH=response["ETag"])
+        assert again.status_code == 304
+        assert again.content == b""
+
+
+def test_pages_are_compressed_for_browsers_that_accept_gzip(client, home_page):
+    plain = client.get(WHY)
+    for _ in range(2):
+        compressed = Client().get(WHY, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert compressed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(compressed.content) == plain.content
+    assert "Content-Encoding" not in Client().get(WHY)
+
+
+def test_each_language_gets_its_own_cached_page(client, home_page):
+    french = client.get(WHY, HTTP_ACCEPT_LANGUAGE="fr")
+    assert '<html lang="fr">' in _html(french)
+    english = Client().get(WHY, HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="en">' in _html(english)
+    assert "fr" in Client().get(WHY, HTTP_ACCEPT_LANGUAGE="fr")["Content-Language"]
+
+
+def test_cache_can_be_switched_off(client, home_page, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    client.get(WHY)
+    assert "X-Page-Cache" not in Client().get(WHY)
+    assert HomePage.objects.exists()
+
+
+# --- A URLconf for the @cache_public tests -----------------------------------
+
+
+@cache_public
+def hello(request):
+    name = request.user.first_name if request.user.is_authenticated else "visitor"
+    return HttpResponse(f"Hello, {name}")
+
+
+def plain(request):
+    return HttpResponse("Plain")
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField()
+
+
+@cache_public
+def subscribe(request):
+    """A GET form whose errors are answered with 400, as every form here does."""
+    form = SubscribeForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return HttpResponse(
+            escape(f"{request.GET['email']}: {form.errors['email'][0]}"),
+            status=400,
+        )
+    return HttpResponse("Subscribe with your email")
+
+
+urlpatterns = [
+    path("hello/", hello),
+    path("plain/", plain),
+    path("subscribe/", subscribe),
+    path("", include("cms.urls")),
+]
