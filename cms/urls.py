@@ -34,5 +34,7 @@ urlpatterns = [
         views.media,
         name="media",
     ),
+    # Frameworks: version URLs with dots (/frameworks/<slug>/v/1.0/).
+    path("", include("frameworks.urls")),
     path("", include(wagtail_urls)),
 ]
