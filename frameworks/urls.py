@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import re_path
+from wagtail import views as wagtail_views
 
 app_name = "frameworks"
 
-urlpatterns = []
+# Wagtail's own page URL pattern allows no dots, but version numbers have them
+# (/frameworks/<slug>/v/1.0/). This lets such paths through to Wagtail's page
+# routing, where FrameworkPage.version_route serves them with the usual checks.
+urlpatterns = [
+    re_path(
+        r"^((?:[\w\-]+/)+v/[0-9]{1,3}(?:\.[0-9]{1,3}){0,2}/)$",
+        wagtail_views.serve,
+        name="version",
+    ),
+]

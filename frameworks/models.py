@@ -1,0 +1,381 @@
+"""Framework, principles and guidance documents, their versions and downloads."""
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.fields import StreamField
+from cms.models import BasePageMixin
+
+from .blocks import FrameworkStreamBlock
+from .managers import FrameworkPageManager, FrameworkVersionQuerySet
+from .text import body_text, compare, table_of_contents
+
+
+class DocumentType(models.TextChoices):
+    FRAMEWORK = "framework", _("Framework")
+    PRINCIPLES = "principles", _("Principles")
+    GUIDE = "guide", _("Guide")
+    REPORT = "report", _("Report")
+
+
+class FrameworkFilterForm(forms.Form):
+    type = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[("", _("All types")), *DocumentType.choices],
+    )
+    tag = forms.ChoiceField(label=_("Topic"), required=False)
+
+    def __init__(self, *args, tags=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = [
+            ("", _("All topics")),
+            *((tag.slug, tag.name) for tag in tags),
+        ]
+
+
+class FrameworkIndexPage(RoutablePageMixin, BasePageMixin, Page):
+    """/frameworks/: the published documents, newest first, with filters and a feed."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    promote_panels = BasePageMixin.promote_panels
+    search_fields = [
+        *Page.search_fields,
+        *BasePageMixin.search_fields,
+        index.SearchField("intro"),
+    ]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["frameworks.FrameworkPage"]
+    max_count = 1
+    template = "frameworks/framework_index_page.html"
+
+    class Meta:
+        verbose_name = _("framework index page")
+
+    def documents(self, user=None, *, document_type="", tag=""):
+        """The published documents under this page, newest version first.
+
+        Costs one query for the pages and one for their tags, however many.
+        """
+        latest = FrameworkVersion.objects.filter(page=OuterRef("pk")).order_by(
+            "-published_at"
+        )
+        queryset = (
+            FrameworkPage.objects.child_of(self)
+            .visible_to(user)
+            .annotate(version_date=Subquery(latest.values("published_at")[:1]))
+            .prefetch_related("tagged_items__tag")
+            .order_by(models.F("version_date").desc(nulls_last=True), "-pk")
+        )
+        if document_type:
+            queryset = queryset.filter(document_type=document_type)
+        if tag:
+            queryset = queryset.filter(tagged_items__tag__slug=tag)
+        return queryset
+
+    def topics(self, user=None):
+        """Tags used by the published documents, for the topic filter."""
+        pages = FrameworkPage.objects.child_of(self).visible_to(user)
+        return (
+            Tag.objects.filter(
+                frameworks_frameworkpagetag_items__content_object__in=pages
+            )
+            .distinct()
+            .order_by("name")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        form = FrameworkFilterForm(request.GET, tags=self.topics(request.user))
+        filters = form.cleaned_data if form.is_valid() else {}
+        context["filter_form"] = form
+        context["documents"] = self.documents(
+            request.user,
+            document_type=filters.get("type", ""),
+            tag=filters.get("tag", ""),
+        )
+        context["filtered"] = bool(filters.get("type") or filters.get("tag"))
+        return context
+
+    @path("")
+    def index_route(self, request):
+        response = self.render(request)
+        if request.GET and not response.context_data["filter_form"].is_valid():
+            response.status_code = 400
+        return response
+
+    @path("feed/")
+    def feed(self, request):
+        from .feeds import FrameworkFeed
+
+        return FrameworkFeed(self)(request)
+
+
+class FrameworkPageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "FrameworkPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class FrameworkDownload(Orderable):
+    """A file (PDF, DOCX…) offered with one version of a framework document."""
+
+    page = ParentalKey(
+        "FrameworkPage", on_delete=models.CASCADE, related_name="downloads"
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+"
+    )
+    label = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("Shown as the link text; the document's title if empty."),
+    )
+
+    panels = [FieldPanel("document"), FieldPanel("label")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("download")
+
+
+version_number_validator = RegexValidator(
+    r"^[0-9]{1,3}(\.[0-9]{1,3}){0,2}$",
+    _("Enter a version number such as 1.0 or 2.1.3."),
+)
+
+
+class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
+    """A framework, principles, guide or report, readable online and downloadable.
+
+    Each publication records a FrameworkVersion (see services.record_version),
+    which keeps that version's content at its own URL: /<page>/v/<number>/.
+    """
+
+    document_type = models.CharField(
+        _("type"),
+        max_length=20,
+        choices=DocumentType.choices,
+        default=DocumentType.FRAMEWORK,
+    )
+    version = models.CharField(
+        _("version"),
+        max_length=20,
+        default="1.0",
+        validators=[version_number_validator],
+        help_text=_(
+            "Give a new number for a new version; the earlier version stays "
+            "online at its own address. Keep the number to correct a typo."
+        ),
+    )
+    change_summary = models.TextField(
+        _("what changed"),
+        blank=True,
+        max_length=1000,
+        help_text=_("What is new in this version, for readers and the feed."),
+    )
+    body = StreamField(FrameworkStreamBlock(), blank=True)
+    tags = ClusterTaggableManager(
+        through=FrameworkPageTag, blank=True, verbose_name=_("topics")
+    )
+
+    objects = FrameworkPageManager()
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("document_type"),
+                FieldPanel("version"),
+                FieldPanel("change_summary"),
+                FieldPanel("tags"),
+            ],
+            heading=_("About this document"),
+        ),
+        FieldPanel("body"),
+        InlinePanel("downloads", label=_("Downloads")),
+    ]
+    promote_panels = BasePageMixin.promote_panels
+    search_fields = [
+        *Page.search_fields,
+        *BasePageMixin.search_fields,
+        index.SearchField("change_summary"),
+        index.SearchField("body"),
+        index.FilterField("document_type"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+    parent_page_types = ["frameworks.FrameworkIndexPage"]
+    subpage_types = []
+    template = "frameworks/framework_page.html"
+
+    class Meta:
+        verbose_name = _("framework document")
+
+    @property
+    def table_of_contents(self):
+        return table_of_contents(self.body)
+
+    def text(self):
+        """The plain text compared between versions."""
+        return [self.title, *body_text(self.body)]
+
+    def download_items(self):
+        """The downloads whose documents still exist, each with its document."""
+        from wagtail.documents import get_document_model
+
+        downloads = list(self.downloads.all())
+        documents = get_document_model().objects.in_bulk(
+            [download.document_id for download in downloads]
+        )
+        items = []
+        for download in downloads:
+            document = documents.get(download.document_id)
+            if document is not None:
+                items.append((download.label or document.title, document))
+        return items
+
+    def version_url(self, number, request=None):
+        return self.get_url(request) + self.reverse_subpage(
+            "version", kwargs={"number": number}
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        versions = list(self.versions.order_by("-published_at"))
+        context.setdefault("shown_version", versions[0] if versions else None)
+        context["versions"] = versions
+        context["latest_version"] = versions[0] if versions else None
+        context["downloads"] = self.download_items()
+        return context
+
+    def get_sitemap_urls(self, request=None):
+        urls = super().get_sitemap_urls(request)
+        for version in self.versions.order_by("published_at"):
+            urls.append(
+                {
+                    "location": self.get_full_url(request)
+                    + self.reverse_subpage(
+                        "version", kwargs={"number": version.number}
+                    ),
+                    "lastmod": version.updated_at,
+                }
+            )
+        return urls
+
+    @re_path(r"^v/(?P<number>[0-9.]{1,20})/$", name="version")
+    def version_route(self, request, number):
+        version = self.versions.filter(number=number).first()
+        if version is None:
+            raise Http404
+        snapshot = self.with_content_json(version.content)
+        return snapshot.render(
+            request,
+            context_overrides={"shown_version": version, "is_version_page": True},
+        )
+
+    @path("compare/", name="compare")
+    def compare_route(self, request):
+        versions = list(self.versions.order_by("-published_at"))
+        by_number = {version.number: version for version in versions}
+        error = ""
+        old = new = None
+        if len(versions) >= 2:
+            new = by_number.get(request.GET.get("to", versions[0].number))
+            old = by_number.get(request.GET.get("from", versions[1].number))
+            if old is None or new is None:
+                error = _("Choose two versions of this document to compare.")
+            elif old == new:
+                error = _("Choose two different versions to compare.")
+        else:
+            error = _("This document has only one version so far.")
+        rows = [] if error else compare(old.text.splitlines(), new.text.splitlines())
+        response = self.render(
+            request,
+            template="frameworks/framework_compare.html",
+            context_overrides={
+                "old": old,
+                "new": new,
+                "rows": rows,
+                "error": error,
+                "versions": versions,
+            },
+        )
+        if error and request.GET:
+            response.status_code = 400
+        return response
+
+
+class FrameworkVersion(models.Model):
+    """One published version of a framework document, kept for citation.
+
+    `content` is the page's content as published (a Wagtail revision's JSON), so
+    the version can be shown as it was even after later versions replace it.
+    """
+
+    page = models.ForeignKey(
+        FrameworkPage, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.CharField(max_length=20, validators=[version_number_validator])
+    title = models.CharField(max_length=255)
+    change_summary = models.TextField(blank=True)
+    published_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    content = models.JSONField()
+    text = models.TextField(blank=True)
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = FrameworkVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("published version")
+        ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "number"], name="unique_framework_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} {self.number}"
+
+    def get_url(self, request=None):
+        return self.page.version_url(self.number, request)
+
+
+class DocumentDownloadCount(models.Model):
+    """How often a document was downloaded: a plain counter, nothing about who."""
+
+    document = models.OneToOneField(
+        "wagtaildocs.Document",
+        on_delete=models.CASCADE,
+        related_name="download_count",
+    )
+    count = models.PositiveIntegerField(default=0)
+    last_downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document downloads")
+        verbose_name_plural = _("document downloads")
+        ordering = ["-count"]
+
+    def __str__(self):
+        return f"{self.document}: {self.count}"
