@@ -8,3 +8,8 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     docs_url="/docs",
 )
+
+# Catalogue (credentials): /api/v1/credentials
+from credentials.api import router as credentials_router  # noqa: E402
+
+api.add_router("/", credentials_router)

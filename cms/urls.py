@@ -4,8 +4,11 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from credentials.sitemaps import CredentialSitemap
 
 from . import views
 from .api import api
@@ -27,7 +30,14 @@ urlpatterns = [
     path("catalogue/", include("credentials.urls")),
     path("registrations/", include("events.urls")),
     path("search/", include("search.urls")),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    # Wagtail's view is Django's sitemap view that passes the request to
+    # Wagtail's sitemap; the catalogue adds its published entries.
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"wagtail": WagtailSitemap, "catalogue": CredentialSitemap}},
+        name="sitemap",
+    ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     re_path(
         rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",

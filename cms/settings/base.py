@@ -270,3 +270,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Catalogue (credentials) and search: PostgreSQL lookups (trigram "did you mean");
+# SEARCH_ENGINE picks the engine class behind search.registry.get_engine().
+INSTALLED_APPS += ["django.contrib.postgres"]
+SEARCH_ENGINE = os.environ.get(
+    "SEARCH_ENGINE", "search.backends.database.DatabaseEngine"
+)

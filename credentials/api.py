@@ -1,0 +1,217 @@
+"""The catalogue JSON API at /api/v1/credentials (same query as /catalogue/)."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from django.http import Http404
+from ninja import Query, Router, Schema
+
+from search.base import MAX_PER_PAGE, SearchQuery
+from search.registry import get_engine
+
+from .models import MicroCredential
+from .search import FACET_NAMES, INDEX_NAME
+from .serializers import absolute
+
+router = Router(tags=["catalogue"])
+
+Sort = Literal["relevance", "newest", "title", "duration", "cost"]
+
+
+class ProviderOut(Schema):
+    name: str
+    slug: str
+    provider_type: str
+    region: str
+    website: str
+
+
+class CredentialOut(Schema):
+    slug: str
+    title: str
+    url: str
+    open_badges_url: str
+    provider: ProviderOut
+    description: str
+    skills: list[str]
+    level: str
+    workload_hours: int | None
+    duration_weeks: int | None
+    delivery_mode: str
+    language: str
+    cost_cad: Decimal
+    osap_eligible: bool
+    external_url: str
+    last_reviewed: date | None
+
+
+class CredentialDetailOut(CredentialOut):
+    learning_outcomes: list[str]
+    assessment: str
+    quality_assurance: str
+    endorsements: list[str]
+    prerequisites: str
+    pathway: str
+    stacks_into: list[str]
+    start_dates: list[date]
+    eu_elements_stated: int
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class FacetOut(Schema):
+    name: str
+    label: str
+    values: list[FacetValueOut]
+    has_more: bool
+
+
+class CredentialListOut(Schema):
+    total: int
+    page: int
+    per_page: int
+    num_pages: int
+    results: list[CredentialOut]
+    facets: list[FacetOut]
+    suggestions: list[str]
+
+
+class ListParams(Schema):
+    q: str = ""
+    provider: list[str] = []
+    provider_type: list[str] = []
+    mode: list[str] = []
+    level: list[str] = []
+    language: list[str] = []
+    skill: list[str] = []
+    cost: list[str] = []
+    duration: list[str] = []
+    osap: list[str] = []
+    sort: Sort = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+
+def _summary(credential, request):
+    provider = credential.provider
+    return {
+        "slug": credential.slug,
+        "title": credential.title,
+        "url": absolute(credential.get_absolute_url(), request),
+        "open_badges_url": absolute(credential.get_jsonld_url(), request),
+        "provider": {
+            "name": provider.name,
+            "slug": provider.slug,
+            "provider_type": provider.provider_type,
+            "region": provider.region,
+            "website": provider.website,
+        },
+        "description": credential.description,
+        "skills": [tag.name for tag in credential.skills.all()],
+        "level": credential.level,
+        "workload_hours": credential.workload_hours,
+        "duration_weeks": credential.duration_weeks,
+        "delivery_mode": credential.delivery_mode,
+        "language": credential.language,
+        "cost_cad": credential.cost_cad,
+        "osap_eligible": credential.osap_eligible,
+        "external_url": credential.external_url,
+        "last_reviewed": credential.last_reviewed,
+    }
+
+
+@router.get(
+    "/credentials",
+    response=CredentialListOut,
+    summary="Search the catalogue",
+    description=(
+        "Full-text query `q`, one repeatable parameter per facet (values of a facet "
+        "combine with OR, facets with AND), sorting and pagination. Facet counts "
+        "apply every selected filter except the facet's own."
+    ),
+)
+def list_credentials(request, params: Query[ListParams]):
+    from ninja.errors import HttpError
+
+    if params.page < 1:
+        raise HttpError(422, "page must be 1 or more.")
+    if not 1 <= params.per_page <= MAX_PER_PAGE:
+        raise HttpError(422, f"per_page must be between 1 and {MAX_PER_PAGE}.")
+    filters = {
+        name: tuple(getattr(params, name))
+        for name in FACET_NAMES
+        if getattr(params, name)
+    }
+    result = get_engine(INDEX_NAME).search(
+        SearchQuery(
+            text=params.q,
+            filters=filters,
+            facets=FACET_NAMES,
+            sort=params.sort,
+            page=params.page,
+            per_page=params.per_page,
+        ),
+        user=request.user,
+    )
+    return {
+        "total": result.total,
+        "page": result.query.page,
+        "per_page": result.query.per_page,
+        "num_pages": result.num_pages,
+        "results": [_summary(hit, request) for hit in result.hits],
+        "facets": [
+            {
+                "name": facet.name,
+                "label": str(facet.label),
+                "has_more": facet.has_more,
+                "values": [
+                    {
+                        "value": value.value,
+                        "label": str(value.label),
+                        "count": value.count,
+                        "selected": value.selected,
+                    }
+                    for value in facet.values
+                ],
+            }
+            for facet in result.facets.values()
+        ],
+        "suggestions": result.suggestions,
+    }
+
+
+@router.get(
+    "/credentials/{slug}",
+    response=CredentialDetailOut,
+    summary="One catalogue entry",
+)
+def get_credential(request, slug: str):
+    try:
+        credential = (
+            MicroCredential.objects.visible_to(request.user)
+            .select_related("provider")
+            .prefetch_related("skills", "start_dates", "stacks_into")
+            .get(slug=slug)
+        )
+    except MicroCredential.DoesNotExist:
+        raise Http404("No published micro-credential has this slug.") from None
+    return {
+        **_summary(credential, request),
+        "learning_outcomes": credential.outcomes_list,
+        "assessment": credential.assessment,
+        "quality_assurance": credential.quality_assurance,
+        "endorsements": credential.endorsements_list,
+        "prerequisites": credential.prerequisites,
+        "pathway": credential.pathway,
+        "stacks_into": [
+            other.slug for other in credential.stacks_into.all() if other.is_public
+        ],
+        "start_dates": [start.date for start in credential.start_dates.all()],
+        "eu_elements_stated": credential.completeness,
+    }

@@ -1,0 +1,371 @@
+"""The micro-credential catalogue: providers and their micro-credentials.
+
+The fields follow the mandatory elements of the EU Council recommendation on
+micro-credentials, 1EdTech Open Badges 3.0 and Credential Engine's CTDL, kept as
+plain fields so that import, export, search and the API stay simple.
+"""
+
+from decimal import Decimal
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PublishingPanel,
+)
+from wagtail.models import DraftStateMixin, Orderable, Page, RevisionMixin
+from wagtail.search import index
+
+from cms.models import BasePageMixin
+
+from .managers import MicroCredentialQuerySet
+
+
+class Provider(index.Indexed, models.Model):
+    class Type(models.TextChoices):
+        COLLEGE = "college", _("College")
+        UNIVERSITY = "university", _("University")
+        INDUSTRY_BODY = "industry", _("Industry body")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    provider_type = models.CharField(
+        _("type"), max_length=20, choices=Type.choices, default=Type.COLLEGE
+    )
+    region = models.CharField(
+        _("region"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the provider is based, e.g. Ontario, Canada."),
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("provider_type"), FieldPanel("region")]),
+        FieldPanel("website"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("provider_type"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+
+    def __str__(self):
+        return self.name
+
+
+class TaggedMicroCredential(TaggedItemBase):
+    content_object = ParentalKey(
+        "credentials.MicroCredential",
+        on_delete=models.CASCADE,
+        related_name="tagged_items",
+    )
+
+
+# The EU Council recommendation's mandatory elements that a catalogue entry can
+# state (the learner's name and the date of issue belong to the issued credential).
+EU_ELEMENTS = [
+    ("title", _("Title")),
+    ("provider", _("Awarding body")),
+    ("region", _("Country or region of the awarding body")),
+    ("learning_outcomes", _("Learning outcomes")),
+    ("workload_hours", _("Notional workload")),
+    ("level", _("Level")),
+    ("assessment", _("Type of assessment")),
+    ("delivery_mode", _("Form of participation")),
+    ("quality_assurance", _("Type of quality assurance")),
+]
+
+
+class MicroCredential(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
+    """One entry in the catalogue.
+
+    An entry is public only when it is live (published in the admin) and its
+    status is "published"; see `MicroCredentialQuerySet.visible_to`.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    class Level(models.TextChoices):
+        INTRODUCTORY = "introductory", _("Introductory")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+
+    class DeliveryMode(models.TextChoices):
+        ONLINE = "online", _("Online")
+        IN_PERSON = "in_person", _("In person")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        FRENCH = "fr", _("French")
+        BILINGUAL = "en-fr", _("English and French")
+
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    provider = models.ForeignKey(
+        Provider,
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="credentials",
+    )
+    external_id = models.CharField(
+        _("external id"),
+        max_length=100,
+        blank=True,
+        help_text=_("The provider's own code; imports update entries by it."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    learning_outcomes = models.TextField(
+        _("learning outcomes"), blank=True, help_text=_("One outcome per line.")
+    )
+    skills = ClusterTaggableManager(
+        verbose_name=_("skills"), through=TaggedMicroCredential, blank=True
+    )
+    level = models.CharField(
+        _("level"), max_length=20, choices=Level.choices, blank=True
+    )
+    workload_hours = models.PositiveIntegerField(
+        _("notional workload (hours)"), null=True, blank=True
+    )
+    duration_weeks = models.PositiveIntegerField(
+        _("duration (weeks)"), null=True, blank=True
+    )
+    delivery_mode = models.CharField(
+        _("delivery mode"), max_length=20, choices=DeliveryMode.choices, blank=True
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default="en"
+    )
+    cost_cad = models.DecimalField(
+        _("cost (CAD)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text=_("0 means free."),
+    )
+    osap_eligible = models.BooleanField(_("OSAP eligible"), default=False)
+    assessment = models.TextField(_("form of assessment"), blank=True)
+    quality_assurance = models.TextField(_("quality assurance"), blank=True)
+    endorsements = models.TextField(
+        _("industry partner endorsements"),
+        blank=True,
+        help_text=_("One partner per line."),
+    )
+    prerequisites = models.TextField(_("prerequisites"), blank=True)
+    stacks_into = ParentalManyToManyField(
+        "self",
+        verbose_name=_("stacks into"),
+        symmetrical=False,
+        blank=True,
+        related_name="stacked_from",
+    )
+    pathway = models.CharField(
+        _("pathway"),
+        max_length=255,
+        blank=True,
+        help_text=_("A programme or pathway this credential counts towards."),
+    )
+    external_url = models.URLField(_("external URL"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+    )
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    completeness = models.PositiveSmallIntegerField(
+        _("completeness"), default=0, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Filled by `credentials.search.refresh_search_vectors` on PostgreSQL.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = MicroCredentialQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("provider"), FieldPanel("external_id")]),
+        FieldPanel("description"),
+        FieldPanel("learning_outcomes"),
+        FieldPanel("skills"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("level"), FieldPanel("language")]),
+                FieldRowPanel(
+                    [FieldPanel("workload_hours"), FieldPanel("duration_weeks")]
+                ),
+                FieldRowPanel([FieldPanel("delivery_mode"), FieldPanel("cost_cad")]),
+                FieldPanel("osap_eligible"),
+            ],
+            heading=_("Format"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("assessment"),
+                FieldPanel("quality_assurance"),
+                FieldPanel("endorsements"),
+                FieldPanel("prerequisites"),
+            ],
+            heading=_("Recognition"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("stacks_into"), FieldPanel("pathway")],
+            heading=_("Stacking"),
+        ),
+        InlinePanel("start_dates", label=_("Next start dates")),
+        FieldPanel("external_url"),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("last_reviewed")]),
+        PublishingPanel(),
+    ]
+
+    search_fields = [
+        index.SearchField("title", boost=4),
+        index.AutocompleteField("title"),
+        index.SearchField("description"),
+        index.SearchField("learning_outcomes", boost=1.5),
+        index.RelatedFields("skills", [index.SearchField("name", boost=2)]),
+        index.RelatedFields("provider", [index.SearchField("name")]),
+        index.FilterField("status"),
+        index.FilterField("live"),
+        index.FilterField("provider"),
+        index.FilterField("delivery_mode"),
+        index.FilterField("level"),
+        index.FilterField("language"),
+    ]
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("micro-credential")
+        verbose_name_plural = _("micro-credentials")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="credential_unique_external_id_per_provider",
+            )
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="credential_search_gin"),
+            models.Index(fields=["live", "status"], name="credential_public_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.completeness = self.compute_completeness()
+        super().save(*args, **kwargs)
+        # Tags are saved by ClusterableModel.save above, so the vector sees them.
+        from .search import index_credentials
+
+        index_credentials([self.pk])
+
+    def get_absolute_url(self):
+        return reverse("credentials:detail", kwargs={"slug": self.slug})
+
+    def get_jsonld_url(self):
+        return reverse("credentials:jsonld", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return self.live and self.status == self.Status.PUBLISHED
+
+    @property
+    def is_free(self):
+        return not self.cost_cad
+
+    @property
+    def outcomes_list(self):
+        return [
+            line.strip() for line in self.learning_outcomes.splitlines() if line.strip()
+        ]
+
+    @property
+    def endorsements_list(self):
+        return [line.strip() for line in self.endorsements.splitlines() if line.strip()]
+
+    def stated_elements(self):
+        """Which EU mandatory elements this entry states, as (label, stated) pairs."""
+        return [(label, self._states(name)) for name, label in EU_ELEMENTS]
+
+    def _states(self, name):
+        if name == "provider":
+            return self.provider_id is not None
+        if name == "region":
+            return bool(self.provider_id and self.provider.region)
+        value = getattr(self, name)
+        return value is not None and value != ""
+
+    def compute_completeness(self):
+        """The number of EU mandatory elements stated (0 to len(EU_ELEMENTS))."""
+        return sum(1 for _label, stated in self.stated_elements() if stated)
+
+    @property
+    def completeness_percent(self):
+        return round(100 * self.completeness / len(EU_ELEMENTS))
+
+
+class CredentialStartDate(Orderable):
+    credential = ParentalKey(
+        MicroCredential, on_delete=models.CASCADE, related_name="start_dates"
+    )
+    date = models.DateField(_("start date"))
+
+    panels = [FieldPanel("date")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("start date")
+        ordering = ["date"]
+
+
+class CatalogueIndexPage(BasePageMixin, Page):
+    """The catalogue's place in the site tree and menu; its intro heads /catalogue/.
+
+    The list itself is served by `credentials.views.catalogue` at /catalogue/.
+    """
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [
+        *Page.search_fields,
+        *BasePageMixin.search_fields,
+        index.SearchField("intro"),
+    ]
+    max_count = 1
+    subpage_types = []
+    # The counts change with every entry; the shared page cache must not keep them.
+    page_cache_enabled = False
+
+    class Meta:
+        verbose_name = _("catalogue index page")
+
+    def serve(self, request, *args, **kwargs):
+        from .views import catalogue
+
+        return catalogue(request)

@@ -1,0 +1,216 @@
+"""The catalogue as a search index: facets, sorts, and the stored tsvector."""
+
+import re
+
+from django.db import connection
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from search.backends.database import record_terms
+from search.base import FacetSpec, Option, SearchIndex
+from search.registry import register
+
+INDEX_NAME = "credentials"
+
+# The URL parameter of each facet, in the order the catalogue shows them.
+FACET_NAMES = (
+    "provider",
+    "provider_type",
+    "mode",
+    "level",
+    "language",
+    "skill",
+    "cost",
+    "duration",
+    "osap",
+)
+SORTS = {
+    "relevance": _("Relevance"),
+    "newest": _("Newest"),
+    "title": _("Title"),
+    "duration": _("Duration"),
+    "cost": _("Cost"),
+}
+
+
+def _choices(field, choices):
+    return tuple(Option(value, label, Q(**{field: value})) for value, label in choices)
+
+
+def _facets():
+    from .models import MicroCredential, Provider
+
+    return (
+        FacetSpec(
+            "provider",
+            _("Provider"),
+            field="provider__slug",
+            label_field="provider__name",
+            size=20,
+        ),
+        FacetSpec(
+            "provider_type",
+            _("Provider type"),
+            options=_choices("provider__provider_type", Provider.Type.choices),
+        ),
+        FacetSpec(
+            "mode",
+            _("Delivery mode"),
+            options=_choices("delivery_mode", MicroCredential.DeliveryMode.choices),
+        ),
+        FacetSpec(
+            "level",
+            _("Level"),
+            options=_choices("level", MicroCredential.Level.choices),
+        ),
+        FacetSpec(
+            "language",
+            _("Language"),
+            options=_choices("language", MicroCredential.Language.choices),
+        ),
+        FacetSpec(
+            "skill",
+            _("Skill"),
+            field="skills__slug",
+            label_field="skills__name",
+            size=10,
+            multivalued=True,
+        ),
+        FacetSpec(
+            "cost",
+            _("Cost"),
+            options=(
+                Option("free", _("Free"), Q(cost_cad=0)),
+                Option(
+                    "under-500", _("Under $500"), Q(cost_cad__gt=0, cost_cad__lt=500)
+                ),
+                Option(
+                    "500-1000",
+                    _("$500 to $1,000"),
+                    Q(cost_cad__gte=500, cost_cad__lte=1000),
+                ),
+                Option("over-1000", _("Over $1,000"), Q(cost_cad__gt=1000)),
+            ),
+        ),
+        FacetSpec(
+            "duration",
+            _("Duration"),
+            options=(
+                Option("up-to-4", _("Up to 4 weeks"), Q(duration_weeks__lte=4)),
+                Option(
+                    "5-8",
+                    _("5 to 8 weeks"),
+                    Q(duration_weeks__gte=5, duration_weeks__lte=8),
+                ),
+                Option(
+                    "9-12",
+                    _("9 to 12 weeks"),
+                    Q(duration_weeks__gte=9, duration_weeks__lte=12),
+                ),
+                Option("over-12", _("Over 12 weeks"), Q(duration_weeks__gt=12)),
+            ),
+        ),
+        FacetSpec(
+            "osap",
+            _("OSAP"),
+            options=(Option("yes", _("OSAP eligible"), Q(osap_eligible=True)),),
+        ),
+    )
+
+
+class CatalogueIndex(SearchIndex):
+    name = INDEX_NAME
+    sorts = {
+        "newest": ("-created_at",),
+        "title": ("title",),
+        "duration": (F("duration_weeks").asc(nulls_last=True),),
+        "cost": ("cost_cad",),
+    }
+    default_sort = "relevance"
+    unranked_sort = "newest"
+    text_configs = ("english", "french")
+    text_fields = (
+        ("title", 8),
+        ("skills__name", 4),
+        ("learning_outcomes", 2),
+        ("description", 1),
+    )
+
+    def __init__(self):
+        from .models import MicroCredential
+
+        self.model = MicroCredential
+        self.facets = _facets()
+
+    def get_queryset(self, user=None):
+        return self.model.objects.visible_to(user)
+
+    def prepare_hits(self, queryset):
+        return queryset.for_listing()
+
+    def vocabulary(self, obj):
+        return words_of(obj.title, *(tag.name for tag in obj.skills.all()))
+
+
+register(CatalogueIndex)
+
+
+def words_of(*texts):
+    return {
+        word
+        for text in texts
+        for word in re.findall(r"[^\W\d_]+", (text or "").lower())
+    }
+
+
+def refresh_search_vectors(ids=None):
+    """Rebuild the stored weighted tsvector of these entries (all if `ids` is None).
+
+    Weights: A title, B skills, C learning outcomes, D description; French
+    entries use the 'french' configuration, all others 'english'. One UPDATE
+    for any number of rows, so imports and the benchmark seed stay fast.
+    """
+    if connection.vendor != "postgresql":
+        return
+    from .models import MicroCredential, TaggedMicroCredential
+
+    table = MicroCredential._meta.db_table
+    tagged = TaggedMicroCredential._meta.db_table
+    config = "(CASE WHEN m.language = 'fr' THEN 'french' ELSE 'english' END)::regconfig"
+    sql = f"""
+        UPDATE {table} AS m SET search_vector =
+            setweight(to_tsvector({config}, coalesce(m.title, '')), 'A') ||
+            setweight(to_tsvector({config}, coalesce((
+                SELECT string_agg(t.name, ' ') FROM {tagged} AS ti
+                JOIN taggit_tag AS t ON t.id = ti.tag_id
+                WHERE ti.content_object_id = m.id), '')), 'B') ||
+            setweight(to_tsvector({config}, coalesce(m.learning_outcomes, '')), 'C') ||
+            setweight(to_tsvector({config}, coalesce(m.description, '')), 'D')
+    """  # noqa: S608 (table names come from the models, values are parameters)
+    with connection.cursor() as cursor:
+        if ids is None:
+            cursor.execute(sql)
+        else:
+            cursor.execute(sql + " WHERE m.id = ANY(%s)", [list(ids)])
+
+
+def refresh_vocabulary(ids=None):
+    """Add the words of these entries' titles and skills to "did you mean"."""
+    from .models import MicroCredential, TaggedMicroCredential
+
+    credentials = MicroCredential.objects.all()
+    tagged = TaggedMicroCredential.objects.all()
+    if ids is not None:
+        credentials = credentials.filter(pk__in=ids)
+        tagged = tagged.filter(content_object_id__in=ids)
+    words = set()
+    for title in credentials.values_list("title", flat=True).iterator(chunk_size=5000):
+        words |= words_of(title)
+    for name in tagged.values_list("tag__name", flat=True).distinct():
+        words |= words_of(name)
+    record_terms(INDEX_NAME, words)
+
+
+def index_credentials(ids=None):
+    refresh_search_vectors(ids)
+    refresh_vocabulary(ids)

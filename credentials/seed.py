@@ -1,0 +1,74 @@
+"""Demo catalogue: about 200 entries from 15 Ontario-style providers (idempotent)."""
+
+from cms.models import HomePage
+
+from .bench import generate
+from .models import CatalogueIndexPage, MicroCredential
+
+DEMO_PREFIX = "MC-"
+DEMO_COUNT = 200
+
+
+def catalogue_page():
+    home = HomePage.objects.get()
+    page = CatalogueIndexPage.objects.first()
+    if page is None:
+        page = CatalogueIndexPage(
+            title="Catalogue of micro-credentials",
+            slug="catalogue",
+            show_in_menus=True,
+            summary="Find short, recognised micro-credentials from Ontario colleges, "
+            "universities and industry bodies.",
+            intro="Search micro-credentials by skill, provider, delivery mode, cost "
+            "and more. Every entry states the elements that the EU Council "
+            "recommendation on micro-credentials asks for.",
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()
+    return page
+
+
+def _stack(ids):
+    """Link introductory entries to a more advanced one of the same provider."""
+    entries = list(
+        MicroCredential.objects.filter(pk__in=ids)
+        .public()
+        .prefetch_related("skills")
+        .order_by("pk")
+    )
+    by_provider = {}
+    for entry in entries:
+        by_provider.setdefault(entry.provider_id, []).append(entry)
+    for group in by_provider.values():
+        intro = [e for e in group if e.level == "introductory"]
+        advanced = [e for e in group if e.level in {"intermediate", "advanced"}]
+        for entry in intro:
+            skills = {tag.pk for tag in entry.skills.all()}
+            target = next(
+                (a for a in advanced if skills & {tag.pk for tag in a.skills.all()}),
+                None,
+            )
+            if target is not None:
+                MicroCredential.stacks_into.through.objects.get_or_create(
+                    from_microcredential_id=entry.pk, to_microcredential_id=target.pk
+                )
+                entry.pathway = f"{target.title} ({target.provider.name})"
+                MicroCredential.objects.filter(pk=entry.pk).update(
+                    pathway=entry.pathway
+                )
+
+
+def seed(stdout):
+    catalogue_page()
+    if MicroCredential.objects.filter(external_id__startswith=DEMO_PREFIX).exists():
+        return
+    ids = generate(
+        DEMO_COUNT,
+        prefix=DEMO_PREFIX,
+        seed=2019,
+        status_for=lambda n: (
+            "draft" if n % 40 == 0 else ("archived" if n % 67 == 0 else "published")
+        ),
+    )
+    _stack(ids)
+    stdout.write(f"Created {len(ids)} demo catalogue entries.")

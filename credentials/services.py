@@ -1,0 +1,434 @@
+"""Catalogue operations that change many rows: importing a CSV or JSON file.
+
+The import format (the same columns as the CSV and JSON exports):
+
+    provider          required; the provider's name or slug (it must exist)
+    external_id       required; the provider's own code; an existing entry with
+                      the same provider and external id is updated
+    title             required
+    slug              optional; made from the title when empty
+    description, learning_outcomes (one per line), assessment,
+    quality_assurance, endorsements (one per line), prerequisites, pathway
+    skills            separated by ";" (a list in JSON)
+    level             introductory | intermediate | advanced
+    workload_hours, duration_weeks      whole numbers
+    delivery_mode     online | in_person | hybrid
+    language          en | fr | en-fr (default en)
+    cost_cad          a number, 0 for free (default 0)
+    osap_eligible     yes/no, true/false, 1/0 (default no)
+    start_dates       ISO dates (YYYY-MM-DD) separated by ";" (a list in JSON)
+    external_url      an http(s) URL
+    status            draft | published | archived (default draft)
+    last_reviewed     an ISO date
+
+Any other column (such as the export's `url`) is ignored.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from taggit.models import Tag
+
+from .models import (
+    CredentialStartDate,
+    MicroCredential,
+    Provider,
+    TaggedMicroCredential,
+)
+from .search import index_credentials
+
+MAX_ROWS = 50_000
+PROGRESS_EVERY = 500
+REQUIRED_COLUMNS = ("provider", "external_id", "title")
+TEXT_FIELDS = (
+    "description",
+    "learning_outcomes",
+    "assessment",
+    "quality_assurance",
+    "endorsements",
+    "prerequisites",
+    "pathway",
+)
+
+
+@dataclass
+class RowError:
+    row: int  # the data row, counted from 1 (0 for the file itself)
+    column: str
+    message: str
+
+    def __str__(self):
+        where = _("Row %(row)s") % {"row": self.row} if self.row else _("File")
+        column = f", {self.column}" if self.column else ""
+        return f"{where}{column}: {self.message}"
+
+
+class ImportFailed(Exception):
+    """Nothing was imported; `errors` lists every bad row, column and reason."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        self.message = _("Nothing was imported: %(count)s problem(s) found.") % {
+            "count": len(errors)
+        }
+        super().__init__(self.message)
+
+
+@dataclass
+class ImportReport:
+    created: int
+    updated: int
+
+    @property
+    def message(self):
+        return _(
+            "Imported %(total)s entries: %(created)s new, %(updated)s updated."
+        ) % {
+            "total": self.created + self.updated,
+            "created": self.created,
+            "updated": self.updated,
+        }
+
+
+class _ListField(forms.CharField):
+    """Several values separated by ';' (or a JSON list)."""
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return [str(item).strip() for item in value if str(item).strip()]
+        value = super().to_python(value)
+        return [part.strip() for part in value.split(";") if part.strip()]
+
+
+class _DateListField(_ListField):
+    def clean(self, value):
+        values = super().clean(value)
+        field = forms.DateField(input_formats=["%Y-%m-%d"])
+        dates = []
+        for item in values:
+            try:
+                dates.append(field.clean(item))
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("%(value)s is not a date in the form YYYY-MM-DD.")
+                    % {"value": item}
+                ) from None
+        return dates
+
+
+class _BooleanField(forms.Field):
+    TRUE = {"yes", "true", "1", "y", "oui"}
+    FALSE = {"no", "false", "0", "n", "non", ""}
+
+    def to_python(self, value):
+        if isinstance(value, bool):
+            return value
+        text = str(value if value is not None else "").strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(_("Use yes or no."))
+
+
+class CredentialRowForm(forms.Form):
+    provider = forms.CharField(max_length=200)
+    external_id = forms.CharField(max_length=100)
+    title = forms.CharField(max_length=255)
+    slug = forms.SlugField(max_length=255, required=False)
+    skills = _ListField(required=False)
+    level = forms.ChoiceField(
+        choices=[("", ""), *MicroCredential.Level.choices], required=False
+    )
+    workload_hours = forms.IntegerField(min_value=0, max_value=10_000, required=False)
+    duration_weeks = forms.IntegerField(min_value=0, max_value=520, required=False)
+    delivery_mode = forms.ChoiceField(
+        choices=[("", ""), *MicroCredential.DeliveryMode.choices], required=False
+    )
+    language = forms.ChoiceField(
+        choices=MicroCredential.Language.choices, required=False
+    )
+    cost_cad = forms.DecimalField(
+        min_value=0, max_digits=8, decimal_places=2, required=False
+    )
+    osap_eligible = _BooleanField(required=False)
+    start_dates = _DateListField(required=False)
+    external_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    status = forms.ChoiceField(choices=MicroCredential.Status.choices, required=False)
+    last_reviewed = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+
+    def __init__(self, data, providers):
+        self.providers = providers
+        super().__init__(data)
+        for name in TEXT_FIELDS:
+            self.fields[name] = forms.CharField(
+                required=False, max_length=255 if name == "pathway" else 20_000
+            )
+
+    def clean_provider(self):
+        value = self.cleaned_data["provider"].strip()
+        provider = self.providers.get(value.lower())
+        if provider is None:
+            raise forms.ValidationError(
+                _("No provider named “%(name)s”; add it under Providers first.")
+                % {"name": value}
+            )
+        return provider
+
+    def clean_skills(self):
+        skills = self.cleaned_data["skills"]
+        for skill in skills:
+            if len(skill) > 100:
+                raise forms.ValidationError(_("A skill is longer than 100 characters."))
+        return list(dict.fromkeys(skills))
+
+
+def parse_file(data, filename=""):
+    """The rows of a CSV or JSON import file, as dicts; ImportFailed if unreadable."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportFailed(
+                [RowError(0, "", _("The file is not UTF-8 text."))]
+            ) from None
+    stripped = data.lstrip()
+    is_json = filename.lower().endswith(".json") or (
+        not filename.lower().endswith(".csv") and stripped[:1] in "[{"
+    )
+    if is_json:
+        try:
+            rows = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise ImportFailed(
+                [RowError(0, "", _("The file is not valid JSON: %(e)s") % {"e": exc})]
+            ) from None
+        if isinstance(rows, dict) and isinstance(rows.get("credentials"), list):
+            rows = rows["credentials"]
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise ImportFailed(
+                [RowError(0, "", _("A JSON file must hold a list of objects."))]
+            )
+        columns = set().union(*(row.keys() for row in rows)) if rows else set()
+    else:
+        reader = csv.DictReader(io.StringIO(data))
+        try:
+            rows = list(reader)
+        except csv.Error as exc:
+            raise ImportFailed(
+                [RowError(0, "", _("The CSV file cannot be read: %(e)s") % {"e": exc})]
+            ) from None
+        columns = set(reader.fieldnames or [])
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    if missing:
+        raise ImportFailed(
+            [
+                RowError(0, column, _("The required column is missing."))
+                for column in missing
+            ]
+        )
+    if not rows:
+        raise ImportFailed([RowError(0, "", _("The file has no rows."))])
+    if len(rows) > MAX_ROWS:
+        raise ImportFailed(
+            [
+                RowError(
+                    0, "", _("Import at most %(max)s rows at once.") % {"max": MAX_ROWS}
+                )
+            ]
+        )
+    return rows
+
+
+def _unique_slug(base, taken):
+    base = (base or "credential")[:240]
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    taken.add(slug)
+    return slug
+
+
+def import_credentials(*, rows, progress=None):
+    """Create or update entries from import rows: all of them, or none.
+
+    Every row is validated first; any problem raises ImportFailed listing each
+    bad row, column and reason, and the database is left unchanged. Entries are
+    matched on (provider, external id). Published rows go live at once.
+    `progress(done, total, stage)` is called every few hundred rows.
+    """
+    providers = {}
+    for provider in Provider.objects.all():
+        providers[provider.name.lower()] = provider
+        providers[provider.slug.lower()] = provider
+    errors, cleaned = [], []
+    seen = {}
+    total = len(rows)
+    for number, row in enumerate(rows, start=1):
+        data = {
+            key: ("" if value is None else value)
+            for key, value in row.items()
+            if key is not None
+        }
+        form = CredentialRowForm(data, providers)
+        if form.is_valid():
+            values = form.cleaned_data
+            key = (values["provider"].pk, values["external_id"])
+            if key in seen:
+                errors.append(
+                    RowError(
+                        number,
+                        "external_id",
+                        _("Row %(other)s has the same provider and external id.")
+                        % {"other": seen[key]},
+                    )
+                )
+            seen[key] = number
+            cleaned.append(values)
+        else:
+            for column, messages in form.errors.items():
+                errors.extend(RowError(number, column, str(m)) for m in messages)
+        if progress and number % PROGRESS_EVERY == 0:
+            progress(number, total, "checked")
+    if errors:
+        raise ImportFailed(errors)
+
+    with transaction.atomic():
+        existing = {
+            (credential.provider_id, credential.external_id): credential
+            for credential in MicroCredential.objects.select_for_update().filter(
+                external_id__in=[values["external_id"] for values in cleaned]
+            )
+        }
+        taken = set(MicroCredential.objects.values_list("slug", flat=True))
+        own_slugs = {credential.slug for credential in existing.values()}
+        now = timezone.now()
+        to_create, to_update, skills_of, dates_of = [], [], [], []
+        for number, values in enumerate(cleaned, start=1):
+            provider = values["provider"]
+            credential = existing.get((provider.pk, values["external_id"]))
+            status = values["status"] or MicroCredential.Status.DRAFT
+            wanted = values["slug"]
+            if credential is None:
+                credential = MicroCredential(provider=provider)
+                if wanted and wanted in taken:
+                    errors.append(
+                        RowError(number, "slug", _("Another entry has this slug."))
+                    )
+                credential.slug = wanted or _unique_slug(
+                    slugify(values["title"])[:200], taken
+                )
+                taken.add(credential.slug)
+                to_create.append(credential)
+            else:
+                if wanted and wanted != credential.slug:
+                    if wanted in taken and wanted not in own_slugs:
+                        errors.append(
+                            RowError(number, "slug", _("Another entry has this slug."))
+                        )
+                    credential.slug = wanted
+                    taken.add(wanted)
+                to_update.append(credential)
+            credential.external_id = values["external_id"]
+            credential.title = values["title"]
+            for name in TEXT_FIELDS:
+                setattr(credential, name, values[name])
+            for name in ("level", "delivery_mode"):
+                setattr(credential, name, values[name] or "")
+            credential.language = values["language"] or "en"
+            credential.workload_hours = values["workload_hours"]
+            credential.duration_weeks = values["duration_weeks"]
+            credential.cost_cad = values["cost_cad"] or 0
+            credential.osap_eligible = bool(values["osap_eligible"])
+            credential.external_url = values["external_url"]
+            credential.last_reviewed = values["last_reviewed"]
+            credential.status = status
+            credential.live = status == MicroCredential.Status.PUBLISHED
+            if credential.live:
+                credential.first_published_at = credential.first_published_at or now
+                credential.last_published_at = now
+            credential.completeness = credential.compute_completeness()
+            credential.updated_at = now
+            skills_of.append((credential, values["skills"]))
+            dates_of.append((credential, values["start_dates"]))
+            if progress and number % PROGRESS_EVERY == 0:
+                progress(number, total, "prepared")
+        if errors:
+            raise ImportFailed(errors)
+
+        MicroCredential.objects.bulk_create(to_create, batch_size=1000)
+        MicroCredential.objects.bulk_update(
+            to_update,
+            [
+                "slug",
+                "title",
+                *TEXT_FIELDS,
+                "level",
+                "delivery_mode",
+                "language",
+                "workload_hours",
+                "duration_weeks",
+                "cost_cad",
+                "osap_eligible",
+                "external_url",
+                "last_reviewed",
+                "status",
+                "live",
+                "first_published_at",
+                "last_published_at",
+                "completeness",
+                "updated_at",
+            ],
+            batch_size=1000,
+        )
+        ids = [credential.pk for credential, _skills in skills_of]
+        TaggedMicroCredential.objects.filter(content_object_id__in=ids).delete()
+        CredentialStartDate.objects.filter(credential_id__in=ids).delete()
+        tags = _tags_for({name for _c, names in skills_of for name in names})
+        TaggedMicroCredential.objects.bulk_create(
+            [
+                TaggedMicroCredential(content_object_id=credential.pk, tag=tags[name])
+                for credential, names in skills_of
+                for name in names
+            ],
+            batch_size=5000,
+        )
+        CredentialStartDate.objects.bulk_create(
+            [
+                CredentialStartDate(credential_id=credential.pk, date=day, sort_order=n)
+                for credential, days in dates_of
+                for n, day in enumerate(days)
+            ],
+            batch_size=5000,
+        )
+        index_credentials(ids)
+    if progress:
+        progress(total, total, "imported")
+    return ImportReport(created=len(to_create), updated=len(to_update))
+
+
+def _tags_for(names):
+    """Tags for these skill names, matched case-insensitively, created if missing."""
+    tags = {}
+    by_lower = {}
+    if names:
+        for tag in Tag.objects.all().only("pk", "name", "slug"):
+            by_lower.setdefault(tag.name.lower(), tag)
+    taken = set(Tag.objects.values_list("slug", flat=True))
+    for name in sorted(names):
+        tag = by_lower.get(name.lower())
+        if tag is None:
+            tag = Tag.objects.create(
+                name=name, slug=_unique_slug(slugify(name)[:90] or "skill", taken)
+            )
+            by_lower[name.lower()] = tag
+        tags[name] = tag
+    return tags

@@ -1,0 +1,288 @@
+"""The database engine: PostgreSQL full-text search, icontains on other databases.
+
+On PostgreSQL the text matches a stored, weighted tsvector (GIN-indexed) with
+prefix matching (`word:*`) in every configured language, ranked by ts_rank, so
+weight A (title) outranks B, C and D. "Did you mean" uses pg_trgm similarity over
+the index's vocabulary (`search.models.Term`). On SQLite (the local demo) every
+word must occur in one of the index's text fields, and results are ordered by
+the weights of the fields that matched.
+
+Facet counts take a bounded number of queries: facets without a selection share
+one set of filters, so all their fixed values are counted in one conditional
+aggregation and each open-ended facet in one grouped query; a facet with a
+selection is counted with the other facets' filters only (one more query each).
+"""
+
+import difflib
+from collections import defaultdict
+
+from django.contrib.postgres.search import (
+    SearchQuery as PgSearchQuery,
+)
+from django.contrib.postgres.search import (
+    SearchRank,
+    TrigramSimilarity,
+)
+from django.db import connections, router
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+
+from ..base import FacetResult, FacetValue, SearchResult, query_words
+from ..models import Term
+
+
+class DatabaseEngine:
+    def __init__(self, index):
+        self.index = index
+
+    @property
+    def is_postgres(self):
+        alias = router.db_for_read(self.index.model)
+        return connections[alias].vendor == "postgresql"
+
+    # --- The one entry point --------------------------------------------------
+
+    def search(self, query, *, user=None):
+        index = self.index
+        query = index.clean_query(query)
+        base = index.get_queryset(user)
+        matched = self.match(base, query.text)
+        filter_qs = {
+            name: self.facet_q(index.get_facet(name), values)
+            for name, values in query.filters.items()
+        }
+        facets, total = self.facet_counts(matched, query, filter_qs)
+        filtered = matched.filter(*filter_qs.values())
+        if total is None:
+            total = filtered.count()
+        hits = []
+        if total and query.offset < total:
+            ordered = self.order(filtered, query)
+            hits = list(
+                index.prepare_hits(ordered)[
+                    query.offset : query.offset + query.per_page
+                ]
+            )
+        suggestions = []
+        if not total and query.text:
+            suggestions = self.suggest(query.text, base)
+        return SearchResult(
+            query=query,
+            hits=hits,
+            total=total,
+            facets=facets,
+            suggestions=suggestions,
+        )
+
+    def queryset(self, query, *, user=None):
+        """All matching rows, ordered, without facets: for exports."""
+        query = self.index.clean_query(query)
+        matched = self.match(self.index.get_queryset(user), query.text)
+        filter_qs = [
+            self.facet_q(self.index.get_facet(name), values)
+            for name, values in query.filters.items()
+        ]
+        return self.order(matched.filter(*filter_qs), query)
+
+    # --- Text -----------------------------------------------------------------
+
+    def _tsquery(self, words):
+        raw = " & ".join(f"{word}:*" for word in words)
+        combined = None
+        for config in self.index.text_configs:
+            part = PgSearchQuery(raw, config=config, search_type="raw")
+            combined = part if combined is None else combined | part
+        return combined
+
+    def match(self, queryset, text):
+        words = query_words(text)
+        if not words:
+            return queryset
+        if self.is_postgres:
+            return queryset.filter(
+                **{self.index.search_vector_field: self._tsquery(words)}
+            )
+        model = self.index.model
+        for word in words:
+            condition = Q()
+            for path, _weight in self.index.text_fields:
+                condition |= self._contains(model, path, word)
+            queryset = queryset.filter(condition)
+        return queryset
+
+    @staticmethod
+    def _contains(model, path, word):
+        # Paths through a many-to-many relation use a subquery so rows never repeat.
+        if "__" in path:
+            return Q(
+                pk__in=model._default_manager.filter(
+                    **{f"{path}__icontains": word}
+                ).values("pk")
+            )
+        return Q(**{f"{path}__icontains": word})
+
+    def order(self, queryset, query):
+        sort = query.sort
+        words = query_words(query.text)
+        if sort == "relevance" and words:
+            if self.is_postgres:
+                rank = SearchRank(
+                    F(self.index.search_vector_field), self._tsquery(words)
+                )
+            else:
+                model = self.index.model
+                rank = Value(0)
+                for path, weight in self.index.text_fields:
+                    for word in words:
+                        rank = rank + Case(
+                            When(self._contains(model, path, word), then=weight),
+                            default=0,
+                            output_field=IntegerField(),
+                        )
+            return queryset.annotate(search_rank=rank).order_by(
+                "-search_rank", *self.index.sorts.get("title", ()), "pk"
+            )
+        if sort == "relevance":
+            sort = self.index.unranked_sort
+        return queryset.order_by(*self.index.sorts[sort], "pk")
+
+    # --- Facets ---------------------------------------------------------------
+
+    def facet_q(self, facet, values):
+        """The filter for these selected values of one facet (OR within a facet)."""
+        if facet.is_fixed:
+            condition = Q()
+            for value in values:
+                condition |= facet.option(value).q
+            return condition
+        if facet.multivalued:
+            return Q(
+                pk__in=self.index.model._default_manager.filter(
+                    **{f"{facet.field}__in": values}
+                ).values("pk")
+            )
+        return Q(**{f"{facet.field}__in": values})
+
+    def facet_counts(self, matched, query, filter_qs):
+        """Counts for the requested facets, and the total if it came for free.
+
+        Each facet's counts apply every selected filter except its own, so a
+        visitor sees how many results picking another value of it would give.
+        """
+        groups = defaultdict(list)
+        for name in query.facets:
+            groups[name if name in filter_qs else None].append(
+                self.index.get_facet(name)
+            )
+        results = {}
+        total = None
+        for excluded, facets in groups.items():
+            queryset = matched.filter(
+                *(q for name, q in filter_qs.items() if name != excluded)
+            )
+            fixed = [facet for facet in facets if facet.is_fixed]
+            aggregates = {}
+            if excluded is None:
+                aggregates["total"] = Count("pk")
+            for facet in fixed:
+                for number, option in enumerate(facet.options):
+                    aggregates[f"{facet.name}__{number}"] = Count("pk", filter=option.q)
+            row = queryset.aggregate(**aggregates) if aggregates else {}
+            if excluded is None:
+                total = row["total"]
+            for facet in fixed:
+                selected = set(query.filters.get(facet.name, ()))
+                results[facet.name] = FacetResult(
+                    name=facet.name,
+                    label=facet.label,
+                    values=[
+                        FacetValue(
+                            value=option.value,
+                            label=option.label,
+                            count=row[f"{facet.name}__{number}"],
+                            selected=option.value in selected,
+                        )
+                        for number, option in enumerate(facet.options)
+                    ],
+                )
+            for facet in facets:
+                if not facet.is_fixed:
+                    results[facet.name] = self._term_counts(queryset, facet, query)
+        # Keep the index's facet order.
+        ordered = {name: results[name] for name in query.facets if name in results}
+        return ordered, total
+
+    def _term_counts(self, queryset, facet, query):
+        size = query.facet_sizes.get(facet.name) or facet.size or 20
+        selected = set(query.filters.get(facet.name, ()))
+
+        def grouped(qs):
+            return (
+                qs.exclude(**{f"{facet.field}__isnull": True})
+                .values(facet.field, facet.label_field)
+                .annotate(n=Count("pk"))
+                .order_by("-n", facet.label_field)
+            )
+
+        rows = list(grouped(queryset)[: size + 1])
+        has_more = len(rows) > size
+        rows = rows[:size]
+        shown = {row[facet.field] for row in rows}
+        missing = selected - shown
+        if missing:
+            # Selected values stay visible (and can be unticked) beyond the top N.
+            rows += list(grouped(queryset.filter(**{f"{facet.field}__in": missing})))
+            shown |= {row[facet.field] for row in rows}
+        values = [
+            FacetValue(
+                value=str(row[facet.field]),
+                label=row[facet.label_field],
+                count=row["n"],
+                selected=row[facet.field] in selected,
+            )
+            for row in rows
+        ]
+        # A selected value with no result under the other filters still shows.
+        for value in sorted(selected - shown):
+            values.append(FacetValue(value=value, label=value, count=0, selected=True))
+        return FacetResult(
+            name=facet.name, label=facet.label, values=values, has_more=has_more
+        )
+
+    # --- Did you mean ---------------------------------------------------------
+
+    def closest_word(self, word):
+        terms = Term.objects.filter(index_name=self.index.name)
+        if terms.filter(word=word).exists():
+            return word
+        if self.is_postgres:
+            return (
+                terms.filter(word__trigram_similar=word)
+                .annotate(similarity=TrigramSimilarity("word", word))
+                .order_by("-similarity", "word")
+                .values_list("word", flat=True)
+                .first()
+            )
+        vocabulary = list(terms.values_list("word", flat=True))
+        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+        return close[0] if close else None
+
+    def suggest(self, text, base):
+        """A corrected query when the words, spelt otherwise, would find something."""
+        words = query_words(text)
+        corrected = [self.closest_word(word) or word for word in words]
+        if corrected == words:
+            return []
+        candidate = " ".join(corrected)
+        if self.match(base, candidate).exists():
+            return [candidate]
+        return []
+
+
+def record_terms(index_name, words):
+    """Add words to an index's vocabulary (existing ones are left alone)."""
+    words = {word for word in words if 2 < len(word) <= 100}
+    Term.objects.bulk_create(
+        [Term(index_name=index_name, word=word) for word in words],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )

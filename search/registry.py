@@ -1,0 +1,36 @@
+"""Apps register what they make searchable; engines look it up by name."""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+_indexes = {}
+
+DEFAULT_ENGINE = "search.backends.database.DatabaseEngine"
+
+
+def register(index_class):
+    """Register a `SearchIndex` subclass (usable as a class decorator)."""
+    index = index_class()
+    _indexes[index.name] = index
+    return index_class
+
+
+def get_index(name):
+    try:
+        return _indexes[name]
+    except KeyError:
+        raise LookupError(f"No search index named {name!r} is registered.") from None
+
+
+def all_indexes():
+    return list(_indexes.values())
+
+
+def get_engine(index_name):
+    """The configured engine for this index.
+
+    `SEARCH_ENGINE` (a dotted path) chooses the engine class; the database engine
+    is the default, so the site runs without any search service.
+    """
+    engine_class = import_string(getattr(settings, "SEARCH_ENGINE", DEFAULT_ENGINE))
+    return engine_class(get_index(index_name))
