@@ -1,6 +1,7 @@
 """Pages and settings shared by the whole site."""
 
-from django.db import models
+from django.db import models, transaction
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -9,7 +10,11 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
 )
-from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
+from wagtail.contrib.forms.models import (
+    AbstractEmailForm,
+    AbstractFormField,
+    FormMixin,
+)
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
@@ -18,6 +23,7 @@ from wagtail.search import index
 
 from .blocks import BaseStreamBlock
 from .fields import StreamField
+from .tasks import send_contact_email
 
 
 class BasePageMixin(models.Model):
@@ -142,13 +148,31 @@ class ContactPage(BasePageMixin, AbstractEmailForm):
 
     def get_recipients(self):
         if self.to_address:
-            return super().get_recipients()
+            return [address.strip() for address in self.to_address.split(",")]
         settings = SiteSettings.for_site(self.get_site())
         return [settings.coordinator_email] if settings.coordinator_email else []
 
-    def send_mail(self, form):
-        if self.get_recipients():
-            super().send_mail(form)
+    def process_form_submission(self, form):
+        """Store the submission, then email it once the transaction commits."""
+        submission = FormMixin.process_form_submission(self, form)
+        recipients = self.get_recipients()
+        if recipients:
+            reply_to = next(
+                (
+                    value
+                    for name, value in form.cleaned_data.items()
+                    if "email" in name and isinstance(value, str)
+                ),
+                None,
+            )
+            subject = self.subject or self.title
+            body = self.render_email(form)
+            transaction.on_commit(
+                lambda: send_contact_email.enqueue(
+                    subject=subject, body=body, recipients=recipients, reply_to=reply_to
+                )
+            )
+        return submission
 
     def serve(self, request, *args, **kwargs):
         from .forms import ContactRateLimited, check_contact_rate
@@ -169,9 +193,9 @@ class ContactPage(BasePageMixin, AbstractEmailForm):
                     )
             context = self.get_context(request)
             context["form"] = form
-            response = self.render(request, context=context)
-            response.status_code = 400
-            return response
+            return TemplateResponse(
+                request, self.get_template(request), context, status=400
+            )
         return super().serve(request, *args, **kwargs)
 
 

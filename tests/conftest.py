@@ -78,9 +78,7 @@ def make_user(email, *, password=PASSWORD, verified=True, **extra):
     user = User.objects.create_user(
         username=username, email=email, password=password, **extra
     )
-    EmailAddress.objects.create(
-        user=user, email=email, verified=verified, primary=True
-    )
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
     return user
 
 
@@ -171,8 +169,7 @@ def axe_check():
             },
         )
         assert results.violations_count == 0, (
-            f"axe-core found violations on {page.url}:\n"
-            + results.generate_report()
+            f"axe-core found violations on {page.url}:\n" + results.generate_report()
         )
 
     return check
