@@ -605,24 +605,41 @@ def _dump(queryset, fields=None):
     return serializers.serialize("python", queryset, fields=fields)
 
 
+PERSONAL_DATA_APPS = ["events"]
+
+
+def _personal_rows(user):
+    """Rows of other apps that belong to the member: those whose `user` field
+    points at them or whose `email` is theirs (e.g. event registrations).
+
+    Found by field name so this app needs no import of the others.
+    """
+    from django.apps import apps
+    from django.db.models import Q
+
+    User = get_user_model()
+    for label in PERSONAL_DATA_APPS:
+        if not apps.is_installed(label):
+            continue
+        for model in apps.get_app_config(label).get_models():
+            try:
+                field = model._meta.get_field("user")
+            except Exception:  # noqa: S112 (no such field: not personal data)
+                continue
+            if not field.many_to_one or field.related_model is not User:
+                continue
+            match = Q(user=user)
+            if user.email and any(f.name == "email" for f in model._meta.fields):
+                match |= Q(email__iexact=user.email)
+            yield model._default_manager.filter(match)
+
+
 def export_member_data(*, user):
     """Everything the site holds about a member, as JSON-ready data."""
-    from django.apps import apps
-
     profile = profile_for(user)
     registrations = []
-    for model in (
-        apps.get_app_config("events").get_models()
-        if apps.is_installed("events")
-        else []
-    ):
-        for field in model._meta.get_fields():
-            if (
-                field.many_to_one
-                and field.related_model is get_user_model()
-                and not field.auto_created
-            ):
-                registrations += _dump(model.objects.filter(**{field.name: user}))
+    for rows in _personal_rows(user):
+        registrations += _dump(rows)
     return {
         "account": {
             "username": user.get_username(),
@@ -666,7 +683,8 @@ def export_member_data(*, user):
 def delete_account(*, user):
     """Delete the member. Their posts stay, shown as by a former member; their
     profile, avatar, memberships, reactions, flags, watches and notifications go
-    with the account (cascades); edit history of their posts is erased too."""
+    with the account (cascades); the edit history of their posts, their
+    invitations and their rows in other apps (registrations) are deleted too."""
     with transaction.atomic():
         profile = Profile.objects.filter(user=user).first()
         if profile and profile.avatar:
@@ -674,6 +692,8 @@ def delete_account(*, user):
             storage = profile.avatar.storage
             transaction.on_commit(lambda: storage.delete(name))
         PostRevision.objects.filter(post__author=user).delete()
+        for rows in _personal_rows(user):
+            rows.delete()
         Invitation.objects.filter(email__iexact=user.email).delete()
         user.delete()
 
