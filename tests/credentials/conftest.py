@@ -1,0 +1,35 @@
+import os
+from pathlib import Path
+
+import pytest
+
+SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
+
+
+@pytest.fixture
+def demo_catalogue(home_page):
+    """The seeded demo catalogue (about 200 entries, some drafts and archived)."""
+    from credentials import seed
+
+    seed.seed(stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return home_page
+
+
+@pytest.fixture(scope="session")
+def achievement_schema():
+    import json
+
+    path = SPECS / "ob_v3p0_achievementcredential.schema.json"
+    if not path.exists():
+        raise RuntimeError(
+            f"The Open Badges 3.0 schema is missing at {path}: clone shared/ beside "
+            "the repository (see shared/specs/README.md)."
+        )
+    schema = json.loads(path.read_text())
+    return {
+        "$schema": schema.get(
+            "$schema", "https://json-schema.org/draft/2019-09/schema"
+        ),
+        "$ref": "#/$defs/Achievement",
+        "$defs": schema["$defs"],
+    }
