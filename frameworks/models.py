@@ -1,6 +1,7 @@
 """Framework, principles and guidance documents, their versions and downloads."""
 
 from django import forms
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery
@@ -333,7 +334,7 @@ class FrameworkVersion(models.Model):
     change_summary = models.TextField(blank=True)
     published_at = models.DateTimeField()
     updated_at = models.DateTimeField()
-    content = models.JSONField()
+    content = models.JSONField(encoder=DjangoJSONEncoder)
     text = models.TextField(blank=True)
     revision = models.ForeignKey(
         "wagtailcore.Revision",
