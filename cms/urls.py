@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from credentials.sitemaps import CredentialSitemap
+from events import views as events_views
 
 from . import views
 from .api import api
@@ -29,6 +30,8 @@ urlpatterns = [
     path("community/", include("community.urls")),
     path("catalogue/", include("credentials.urls")),
     path("registrations/", include("events.urls")),
+    # events: the calendar feed (Wagtail's page routes cannot end in ".ics")
+    path("events/feed.ics", events_views.feed, name="events_feed"),
     path("search/", include("search.urls")),
     # Wagtail's view is Django's sitemap view that passes the request to
     # Wagtail's sitemap; the catalogue adds its published entries.

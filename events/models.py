@@ -125,9 +125,12 @@ class EventIndexPage(RoutablePageMixin, BasePageMixin, Page):
     def index(self, request):
         return self.render(request)
 
-    @path("feed.ics", name="feed")
-    def feed(self, request):
-        """The calendar feed of upcoming events; it never carries joining links."""
+    def feed_response(self):
+        """The calendar feed of upcoming events; it never carries joining links.
+
+        Served at /events/feed.ics by `events.views.feed` (Wagtail's page URLs
+        cannot end in a file extension).
+        """
         from .calendar import calendar_for_events
 
         events = EventPage.objects.child_of(self).live().public().upcoming()
@@ -325,7 +328,7 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
 
         return register_for_event(request, self)
 
-    @path("event.ics", name="ics")
+    @path("calendar/", name="ics")
     def ics(self, request):
         """The public calendar file: no joining link, whoever asks."""
         from .calendar import calendar_for_events
@@ -625,7 +628,7 @@ class WebinarPage(RoutablePageMixin, BasePageMixin, Page):
     def index(self, request):
         return self.render(request)
 
-    @path("captions.vtt", name="captions")
+    @path("captions/", name="captions")
     def captions_track(self, request):
         """Serve the captions as text/vtt from this origin, as <track> requires."""
         from django.http import Http404

@@ -18,6 +18,16 @@ from .signing import registration_from_confirm_token, registration_from_manage_t
 RETRY_AFTER_SECONDS = 5
 
 
+def feed(request):
+    """/events/feed.ics: the calendar of upcoming events under the events index."""
+    from .models import EventIndexPage
+
+    index = EventIndexPage.objects.live().public().first()
+    if index is None:
+        raise Http404
+    return index.feed_response()
+
+
 def busy_response(request, event=None):
     """The friendly "try again" page when the seat lock is not to be had."""
     response = TemplateResponse(

@@ -42,7 +42,7 @@ def make_event(event_index):
 
     def make(**fields):
         counter["n"] += 1
-        now = timezone.now()
+        now = timezone.now().replace(second=0, microsecond=0)
         defaults = {
             "title": f"Forum {counter['n']}",
             "slug": f"forum-{counter['n']}",

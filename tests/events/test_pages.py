@@ -1,0 +1,378 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from icalendar import Calendar
+from wagtail.models import Page
+
+from events import services
+from events.models import AgendaSession, Registration, Speaker
+
+pytestmark = pytest.mark.django_db
+
+JOIN = "secret-join-room-42"
+
+
+def seat(event, n):
+    return services.register(
+        event=event, name=f"P {n}", email=f"p{n}@example.org", email_verified=True
+    )
+
+
+def test_seats_left_on_the_listing_follow_registrations(client, make_event):
+    event = make_event(capacity=1)
+    assert "Registration open" in client.get("/events/").content.decode()
+    seat(event, 1)
+    html = client.get("/events/").content.decode()
+    assert "Waitlist only" in html and "Registration open" not in html
+
+
+def test_events_index_lists_upcoming_and_past_with_their_state(client, make_event):
+    upcoming = make_event(title="Forum Next")
+    full = make_event(title="Full Forum", capacity=1)
+    seat(full, 1)
+    now = timezone.now()
+    make_event(
+        title="Forum Gone",
+        start=now - timedelta(days=400),
+        end=now - timedelta(days=399),
+        registration_opens=None,
+        registration_closes=None,
+    )
+    html = client.get("/events/").content.decode()
+    upcoming_part, past_part = html.split('id="past-heading"')
+    assert upcoming.title in upcoming_part
+    assert "Registration open" in upcoming_part
+    assert "Waitlist only" in upcoming_part
+    assert "Forum Gone" in past_part
+    assert "Forum Gone" not in upcoming_part
+    assert JOIN not in html
+
+
+def test_event_page_shows_agenda_speakers_venue_and_state(client, event):
+    ada = Speaker.objects.create(
+        name="Ada Speaker", title="Dean", organisation="A College", bio="<p>Bio</p>"
+    )
+    event.speakers.add(ada)
+    event.save()
+    session = AgendaSession.objects.create(
+        event=event,
+        title="Opening keynote",
+        start=event.start,
+        end=event.start + timedelta(hours=1),
+        room="Stream A",
+        track="Plenary",
+    )
+    session.speakers.add(ada)
+    session.save()
+    html = client.get(event.url).content.decode()
+    assert "Opening keynote" in html
+    assert "Stream A" in html and "Plenary" in html
+    assert "Ada Speaker" in html and "Dean, A College" in html
+    assert "Toronto Reference Library" in html
+    assert "Registration open" in html
+    assert "5 seats left" in html
+    assert "Privacy notice" in html
+    assert JOIN not in html
+
+
+def test_event_times_are_shown_in_toronto_time(client, make_event):
+    from datetime import UTC, datetime
+
+    event = make_event(
+        start=datetime(2031, 5, 14, 13, 0, tzinfo=UTC),
+        end=datetime(2031, 5, 14, 21, 0, tzinfo=UTC),
+    )
+    html = client.get(event.url).content.decode()
+    assert 'datetime="2031-05-14T09:00:00-04:00"' in html
+    assert "9 a.m." in html
+    assert "Toronto time" in html
+
+
+def test_joining_link_only_for_confirmed_registrants_on_the_page(
+    client, make_event, user, other_member
+):
+    event = make_event(capacity=1)
+    services.register(
+        event=event, user=user, name="Mira", email=user.email, email_verified=True
+    )
+    services.register(
+        event=event,
+        user=other_member,
+        name="Omar",
+        email=other_member.email,
+        email_verified=True,
+    )
+    assert JOIN not in client.get(event.url).content.decode()
+    client.force_login(other_member)  # waitlisted
+    html = client.get(event.url).content.decode()
+    assert "waitlist" in html and JOIN not in html
+    client.force_login(user)
+    html = client.get(event.url).content.decode()
+    assert "Your seat is confirmed" in html and JOIN in html
+
+
+def test_event_ics_parses_and_carries_the_right_times(client, event):
+    response = client.get(event.url + "calendar/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    (vevent,) = calendar.walk("VEVENT")
+    assert vevent.decoded("dtstart") == event.start
+    assert vevent.decoded("dtend") == event.end
+    assert str(vevent["summary"]) == event.title
+    assert JOIN not in response.content.decode()
+
+
+def test_feed_lists_upcoming_events_without_joining_links(client, make_event):
+    upcoming = make_event(title="Next Forum")
+    now = timezone.now()
+    make_event(
+        title="Old Forum",
+        start=now - timedelta(days=10),
+        end=now - timedelta(days=9),
+        registration_opens=None,
+        registration_closes=None,
+    )
+    response = client.get("/events/feed.ics")
+    assert response.status_code == 200
+    calendar = Calendar.from_ical(response.content)
+    events = calendar.walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == [upcoming.title]
+    assert events[0].decoded("dtstart") == upcoming.start
+    assert JOIN not in response.content.decode()
+
+
+def test_personal_ics_has_joining_link_only_once_confirmed(client, make_event):
+    event = make_event(capacity=1)
+    confirmed = seat(event, 1)
+    waitlisted = seat(event, 2)
+    body = client.get(
+        f"/registrations/manage/{confirmed.manage_token()}/event.ics"
+    ).content.decode()
+    Calendar.from_ical(body)
+    assert JOIN in body.replace("\r\n ", "")
+    body = client.get(
+        f"/registrations/manage/{waitlisted.manage_token()}/event.ics"
+    ).content.decode()
+    assert JOIN not in body.replace("\r\n ", "")
+
+
+def test_search_finds_events_but_never_the_joining_link(event):
+    assert list(Page.objects.live().search(event.title))
+    assert not list(Page.objects.live().search(JOIN))
+    assert not list(Page.objects.live().search("meet.example.org"))
+
+
+def test_member_registers_in_one_step(
+    client, event, user, django_capture_on_commit_callbacks
+):
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            event.url + "register/",
+            {"name": "Mira Member", "sector": "industry", "privacy": "on"},
+        )
+    registration = Registration.objects.get(event=event)
+    assert response.status_code == 302
+    assert response["Location"] == registration.get_manage_url()
+    assert registration.status == "confirmed"
+    assert registration.user == user
+    assert registration.email == user.email
+    assert registration.sector == "industry"
+    html = client.get(response["Location"]).content.decode()
+    assert "Your seat is confirmed" in html
+    assert registration.code in html
+    assert JOIN in html
+    assert mail.outbox[0].to == [user.email]
+
+
+def test_registration_form_errors_change_nothing(client, event):
+    response = client.post(
+        event.url + "register/", {"name": "", "email": "not-an-email"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "Please agree to the privacy notice" in html
+    assert Registration.objects.count() == 0
+
+
+def test_guest_confirms_by_emailed_link(
+    client, event, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            event.url + "register/",
+            {
+                "name": "Gil Guest",
+                "email": "gil@example.org",
+                "organisation": "Employer Inc.",
+                "dietary": "Vegetarian",
+                "privacy": "on",
+            },
+        )
+    assert response.status_code == 200
+    assert "Check your email" in response.content.decode()
+    registration = Registration.objects.get()
+    assert registration.status == "pending"
+    link = re.search(r"http://\S+/registrations/confirm/\S+/", mail.outbox[0].body)
+    path = "/" + link.group(0).split("/", 3)[3]
+    page = client.get(path)
+    assert "Confirm my registration" in page.content.decode()
+    registration.refresh_from_db()
+    assert (
+        registration.status == "pending"
+    )  # a GET (e.g. a mail scanner) changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(path)
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+    assert response["Location"] == registration.get_manage_url()
+    assert "You are registered" in mail.outbox[-1].subject
+
+
+def test_tampered_links_are_refused(client, event):
+    registration = seat(event, 1)
+    token = registration.manage_token()
+    assert client.get(f"/registrations/manage/{token}x/").status_code == 404
+    assert client.get("/registrations/confirm/garbage/").status_code == 404
+    assert client.post(f"/registrations/manage/{token[:-2]}/").status_code == 404
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+
+
+def test_duplicate_registration_on_the_form_gets_a_message(client, event):
+    seat(event, 1)
+    response = client.post(
+        event.url + "register/",
+        {"name": "Again", "email": "P1@example.org", "privacy": "on"},
+    )
+    assert response.status_code == 400
+    assert "already registered" in response.content.decode()
+    assert Registration.objects.count() == 1
+
+
+def test_closed_and_not_yet_open_registration_show_no_form(client, make_event):
+    now = timezone.now()
+    closed = make_event(registration_closes=now - timedelta(hours=1))
+    html = client.get(closed.url).content.decode()
+    assert "Registration closed" in html
+    assert 'action="' + closed.url + 'register/"' not in html
+    response = client.post(
+        closed.url + "register/",
+        {"name": "Late", "email": "late@example.org", "privacy": "on"},
+    )
+    assert response.status_code == 400
+    assert "Registration for this event is closed" in response.content.decode()
+    later = make_event(registration_opens=now + timedelta(days=3))
+    html = client.get(later.url).content.decode()
+    assert "Registration not yet open" in html
+    assert "Opens" in html
+    assert Registration.objects.count() == 0
+
+
+def test_member_sees_and_cancels_from_my_registrations(
+    client, make_event, user, django_capture_on_commit_callbacks
+):
+    event = make_event(capacity=1)
+    mine = services.register(
+        event=event, user=user, name="Mira", email=user.email, email_verified=True
+    )
+    waiting = seat(event, 2)
+    client.force_login(user)
+    html = client.get("/registrations/").content.decode()
+    assert event.title in html and "Confirmed" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/registrations/{mine.pk}/cancel/", follow=True)
+    assert "is cancelled" in response.content.decode()
+    mine.refresh_from_db()
+    waiting.refresh_from_db()
+    assert mine.status == "cancelled"
+    assert waiting.status == "confirmed"
+    assert any(m.to == ["p2@example.org"] for m in mail.outbox)
+
+
+def test_members_cannot_see_or_cancel_others_registrations(
+    client, event, user, other_member
+):
+    theirs = services.register(
+        event=event,
+        user=other_member,
+        name="Omar",
+        email=other_member.email,
+        email_verified=True,
+    )
+    client.force_login(user)
+    assert "Omar" not in client.get("/registrations/").content.decode()
+    assert client.post(f"/registrations/{theirs.pk}/cancel/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == "confirmed"
+
+
+def test_my_registrations_needs_sign_in(client, db):
+    response = client.get("/registrations/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+# Pinned: a change that makes these lists cost more shows up here.
+EVENT_INDEX_QUERIES = 12
+EVENT_PAGE_QUERIES = 15
+
+
+def _cards(response):
+    return response.content.decode().count('class="card event-card"')
+
+
+def test_event_index_query_count_is_the_same_for_5_and_50_events(
+    client, make_event, django_assert_num_queries, settings
+):
+    settings.PAGE_CACHE_ENABLED = False  # count the queries of a real render
+    for _ in range(5):
+        seat(make_event(), _)
+    client.get("/events/")  # warm the site root cache
+    with django_assert_num_queries(EVENT_INDEX_QUERIES):
+        response = client.get("/events/")
+    assert _cards(response) == 5
+    for n in range(45):
+        seat(make_event(), n)
+    client.get("/events/")  # rebuild the shared fragments (menu) after publishing
+    with django_assert_num_queries(EVENT_INDEX_QUERIES):
+        response = client.get("/events/")
+    assert _cards(response) == 50
+
+
+def _grow_event(event, count):
+    for n in range(count):
+        speaker = Speaker.objects.create(name=f"Speaker {event.pk}-{n}")
+        event.speakers.add(speaker)
+        session = AgendaSession.objects.create(
+            event=event,
+            title=f"Session {n}",
+            start=event.start + timedelta(minutes=n),
+            room=f"Room {n}",
+        )
+        session.speakers.add(speaker)
+        session.save()
+        seat(event, f"{event.pk}-{n}")
+    event.save()
+
+
+def test_event_page_query_count_is_the_same_for_5_and_50_sessions(
+    client, make_event, django_assert_num_queries, settings
+):
+    settings.PAGE_CACHE_ENABLED = False
+    small = make_event(capacity=100)
+    _grow_event(small, 5)
+    large = make_event(capacity=100)
+    _grow_event(large, 50)
+    client.get(small.url)  # build the shared fragments (menu) once
+    with django_assert_num_queries(EVENT_PAGE_QUERIES):
+        response = client.get(small.url)
+    assert response.content.decode().count('<th scope="row"') == 5
+    with django_assert_num_queries(EVENT_PAGE_QUERIES):
+        response = client.get(large.url)
+    assert response.content.decode().count('<th scope="row"') == 50
