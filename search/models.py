@@ -1,6 +1,7 @@
-"""The vocabulary that "did you mean" proposes words from."""
+"""The vocabulary that "did you mean" proposes words from, and document text."""
 
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 
@@ -24,3 +25,26 @@ class Term(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class DocumentText(models.Model):
+    """The text of an uploaded document (PDF, DOCX, text), kept for site search.
+
+    Filled by `search.tasks.extract_document_text` whenever a document is saved;
+    `search_vector` (PostgreSQL) weights the title above the body.
+    """
+
+    document = models.OneToOneField(
+        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="search_text"
+    )
+    text = models.TextField(blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    # Why no text could be read (a damaged file, an unknown format), for staff.
+    error = models.CharField(max_length=200, blank=True)
+    extracted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [GinIndex(fields=["search_vector"], name="search_doctext_vector")]
+
+    def __str__(self):
+        return f"Text of document {self.document_id}"

@@ -1,0 +1,94 @@
+"""Keep search in step with the site: each change enqueues a task after commit.
+
+Who may see what is not stored in the index: both engines apply the privacy
+rules (page and collection view restrictions, space visibility) when a query
+runs, so permission changes take effect at once, without reindexing.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished
+
+from . import tasks
+
+
+def _later(task, *args):
+    transaction.on_commit(lambda: task.enqueue(*args))
+
+
+def on_page_published(sender, instance, **kwargs):
+    _later(tasks.index_object, "pages", instance.pk)
+
+
+def on_page_unpublished(sender, instance, **kwargs):
+    _later(tasks.remove_object, "pages", instance.pk)
+
+
+def on_page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        _later(tasks.remove_object, "pages", instance.pk)
+
+
+def on_document_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _later(tasks.extract_document_text, instance.pk)
+
+
+def on_document_deleted(sender, instance, **kwargs):
+    _later(tasks.remove_object, "documents", instance.pk)
+
+
+def on_discussion_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    thread_id = getattr(instance, "thread_id", None) or instance.pk
+    if sender.__name__ == "Thread" and kwargs.get("signal") is post_delete:
+        _later(tasks.remove_object, "discussions", thread_id)
+    else:
+        _later(tasks.index_object, "discussions", thread_id)
+
+
+def on_entry_changed(sender, instance, raw=False, **kwargs):
+    # Only Elasticsearch keeps a copy of the catalogue; the database is its own.
+    if raw or not getattr(settings, "ELASTICSEARCH_URL", ""):
+        return
+    from .registry import all_indexes
+
+    for index in all_indexes():
+        if isinstance(instance, index.model):
+            _later(tasks.index_catalogue_entry, index.name, instance.pk)
+
+
+def connect():
+    from wagtail.documents import get_document_model
+
+    from community.models import Post, Thread
+
+    from .registry import all_indexes
+
+    page_published.connect(on_page_published, dispatch_uid="search_page_published")
+    page_unpublished.connect(
+        on_page_unpublished, dispatch_uid="search_page_unpublished"
+    )
+    post_delete.connect(on_page_deleted, dispatch_uid="search_page_deleted")
+    Document = get_document_model()
+    post_save.connect(on_document_saved, sender=Document, dispatch_uid="search_doc")
+    post_delete.connect(
+        on_document_deleted, sender=Document, dispatch_uid="search_doc_deleted"
+    )
+    for model in (Thread, Post):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                on_discussion_changed,
+                sender=model,
+                dispatch_uid=f"search_{model.__name__}_{id(signal)}",
+            )
+    for index in all_indexes():
+        for signal in (post_save, post_delete):
+            signal.connect(
+                on_entry_changed,
+                sender=index.model,
+                dispatch_uid=f"search_{index.name}_{id(signal)}",
+            )

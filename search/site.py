@@ -1,0 +1,596 @@
+"""Site-wide search: one query across pages, documents, discussions and the catalogue.
+
+Privacy first: every kind starts from what the visitor may see, with the same
+rules as the pages that show those things (live and public pages, documents in
+collections without a view restriction the visitor fails, community's
+`visible_to(user)`, the catalogue index's own `get_queryset(user)`), so counts,
+snippets and suggestions never reveal anything else.
+
+`get_site_engine()` returns the database engine, or the Elasticsearch one when
+`ELASTICSEARCH_URL` is set; both answer `search()` with a `SiteResult`.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery as PgSearchQuery
+from django.contrib.postgres.search import SearchRank, TrigramSimilarity
+from django.db import connection
+from django.db.models import F, Q
+from django.utils.html import escape, strip_tags
+from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from .base import SearchError, SearchQuery, clean_text, query_words
+from .models import Term
+
+SITE_INDEX = "site"
+CATALOGUE_INDEX = "credentials"
+KINDS = {
+    "pages": _("Pages"),
+    "documents": _("Documents"),
+    "discussions": _("Discussions"),
+    "catalogue": _("Catalogue"),
+}
+# Hits of each kind shown on the grouped (unfiltered) results page.
+GROUP_SIZE = 3
+PER_PAGE = 10
+SNIPPET_CHARS = 240
+SUGGESTION_LIMIT = 8
+# Rich text or plain fields whose text links to a fixed anchor on the page.
+ANCHORED_FIELDS = {"transcript": "transcript-heading"}
+PAGE_TEXT_FIELDS = ("summary", "intro", "change_summary", "search_description")
+
+
+class SearchUnavailable(SearchError):
+    """The search service cannot be reached; pages say so instead of failing."""
+
+
+@dataclass
+class SiteHit:
+    kind: str
+    title: str
+    url: str
+    snippet: str = ""
+    meta: str = ""
+    promoted: bool = False
+
+
+@dataclass
+class SiteResult:
+    text: str
+    kind: str = ""
+    page: int = 1
+    per_page: int = PER_PAGE
+    # kind -> number of results the visitor may see
+    counts: dict = field(default_factory=dict)
+    # kind -> hits: the first few of each kind, or one page of the chosen kind
+    groups: dict = field(default_factory=dict)
+    promoted: list = field(default_factory=list)
+    suggestions: list = field(default_factory=list)
+    unavailable: bool = False
+
+    @property
+    def total(self):
+        if self.kind:
+            return self.counts.get(self.kind, 0)
+        return sum(self.counts.values())
+
+    @property
+    def all_total(self):
+        return sum(self.counts.values())
+
+    @property
+    def num_pages(self):
+        return max(1, -(-self.total // self.per_page)) if self.kind else 1
+
+    @property
+    def has_next(self):
+        return bool(self.kind) and self.page < self.num_pages
+
+    @property
+    def has_previous(self):
+        return bool(self.kind) and self.page > 1
+
+    @property
+    def kinds(self):
+        return [
+            (name, label, self.counts.get(name, 0)) for name, label in KINDS.items()
+        ]
+
+
+# --- Snippets -----------------------------------------------------------------
+
+
+def _word_pattern(words):
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len)[::-1])
+    return re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.IGNORECASE)
+
+
+def highlight(text, words, length=SNIPPET_CHARS):
+    """An excerpt of `text` around the first match, escaped, matches in <mark>.
+
+    The text is cut and escaped piece by piece, and only the pieces that
+    matched are wrapped, so no markup from the text can get through.
+    """
+    text = " ".join(strip_tags(text or "").split())
+    pattern = _word_pattern(words)
+    match = pattern.search(text) if pattern else None
+    start = 0
+    if match and match.start() > length // 3:
+        start = text.rfind(" ", 0, match.start() - length // 3) + 1
+    excerpt = text[start : start + length]
+    if start + length < len(text):
+        cut = excerpt.rfind(" ")
+        excerpt = (excerpt[:cut] if cut > length // 2 else excerpt) + " …"
+    if start:
+        excerpt = "… " + excerpt
+    parts = []
+    position = 0
+    for found in pattern.finditer(excerpt) if pattern else ():
+        parts.append(escape(excerpt[position : found.start()]))
+        parts.append(f"<mark>{escape(found.group())}</mark>")
+        position = found.end()
+    parts.append(escape(excerpt[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
+
+
+def contains_words(text, words):
+    pattern = _word_pattern(words)
+    return bool(pattern and pattern.search(text or ""))
+
+
+def _text_of(value):
+    return " ".join(strip_tags(str(value or "")).split())
+
+
+def page_sections(page):
+    """(anchor, text) pieces of a page in reading order; anchor '' is the top."""
+    sections = [("", _text_of(getattr(page, name, ""))) for name in PAGE_TEXT_FIELDS]
+    body = getattr(page, "body", None)
+    if body is not None and hasattr(body, "stream_block"):
+        anchor = ""
+        for block in body:
+            value = block.value
+            if block.block_type == "heading":
+                anchor = slugify(value.get("anchor") or value.get("text") or "")
+            elif block.block_type == "principles" and value.get("heading"):
+                anchor = slugify(value["heading"])
+            content = block.block.get_searchable_content(value)
+            sections.append((anchor, _text_of(" ".join(map(str, content)))))
+    for name, anchor in ANCHORED_FIELDS.items():
+        if getattr(page, name, None):
+            sections.append((anchor, _text_of(getattr(page, name))))
+    return [(anchor, text) for anchor, text in sections if text]
+
+
+def page_snippet(page, words):
+    """The snippet and the anchor of the first section where the words occur."""
+    sections = page_sections(page)
+    for anchor, text in sections:
+        if contains_words(text, words):
+            return highlight(text, words), anchor
+    return highlight(sections[0][1] if sections else "", words), ""
+
+
+# --- Who may see what ---------------------------------------------------------
+
+
+def visible_pages():
+    from wagtail.models import Page
+
+    return Page.objects.live().public().filter(depth__gt=1)
+
+
+def restricted_collection_paths(user):
+    """Tree paths of the collections whose documents this user may not see."""
+    from wagtail.models import CollectionViewRestriction
+
+    if user is not None and user.is_active and user.is_superuser:
+        return []
+    restrictions = CollectionViewRestriction.objects.select_related("collection")
+    if user is not None and user.is_authenticated and user.is_active:
+        group_ids = list(user.groups.values_list("pk", flat=True))
+        restrictions = restrictions.exclude(
+            restriction_type=CollectionViewRestriction.LOGIN
+        ).exclude(
+            restriction_type=CollectionViewRestriction.GROUPS, groups__in=group_ids
+        )
+    return sorted({r.collection.path for r in restrictions})
+
+
+def visible_documents(user):
+    from wagtail.documents import get_document_model
+
+    hidden = Q()
+    for path in restricted_collection_paths(user):
+        hidden |= Q(collection__path__startswith=path)
+    queryset = get_document_model().objects.all()
+    return queryset.exclude(hidden) if hidden else queryset
+
+
+def visible_threads(user):
+    from community.models import Thread
+
+    return Thread.objects.visible_to(user)
+
+
+def visible_posts(user):
+    from community.models import Post
+
+    return Post.objects.visible_to(user)
+
+
+def visible_catalogue(user):
+    from .registry import get_index
+
+    return get_index(CATALOGUE_INDEX).get_queryset(user)
+
+
+# --- The database engine ------------------------------------------------------
+
+
+def _tsquery(words, config=None):
+    raw = " & ".join(f"{word}:*" for word in words)
+    return PgSearchQuery(raw, search_type="raw", config=config)
+
+
+def _index_entry_ids(model, words):
+    """Ids of `model` rows whose entry in Wagtail's search index has every word."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import BigIntegerField
+    from django.db.models.functions import Cast
+    from modelsearch.conf import get_app_config
+
+    IndexEntry = get_app_config().get_model("IndexEntry")
+    query = _tsquery(words)
+    return (
+        IndexEntry.objects.filter(
+            content_type_id=ContentType.objects.get_for_model(model).pk
+        )
+        .filter(Q(title=query) | Q(body=query))
+        .annotate(row_id=Cast("object_id", BigIntegerField()))
+        .values("row_id")
+    )
+
+
+def _contains_all(words, *paths):
+    condition = Q()
+    for word in words:
+        any_field = Q()
+        for path in paths:
+            any_field |= Q(**{f"{path}__icontains": word})
+        condition &= any_field
+    return condition
+
+
+class DatabaseSiteEngine:
+    """Site search on the database: PostgreSQL full text, icontains on SQLite."""
+
+    available = True
+
+    @property
+    def is_postgres(self):
+        return connection.vendor == "postgresql"
+
+    # --- Entry points -----------------------------------------------------
+
+    def search(self, text, *, user=None, kind="", page=1, per_page=PER_PAGE):
+        result = SiteResult(
+            text=clean_text(text),
+            kind=kind if kind in KINDS else "",
+            page=max(1, int(page)),
+            per_page=per_page,
+        )
+        words = query_words(result.text)
+        if not words:
+            return result
+        for name in KINDS:
+            if result.kind and name != result.kind:
+                result.counts[name] = self.count(name, words, user)
+                continue
+            offset = (result.page - 1) * per_page if result.kind else 0
+            limit = per_page if result.kind else GROUP_SIZE
+            total, hits = self.hits(name, words, user, offset, limit)
+            result.counts[name] = total
+            result.groups[name] = hits
+        if not result.total:
+            result.suggestions = self.did_you_mean(words, user)
+        return result
+
+    def count(self, kind, words, user):
+        return self.hits(kind, words, user, 0, 0)[0]
+
+    def hits(self, kind, words, user, offset, limit):
+        """(total, hits) of one kind; no hits are loaded when limit is 0."""
+        return getattr(self, f"_{kind}")(words, user, offset, limit)
+
+    def suggest(self, text, *, user=None, limit=SUGGESTION_LIMIT):
+        """Titles starting or containing what was typed, of things this user sees."""
+        text = clean_text(text)[:100]
+        if len(text) < 2:
+            return []
+        per_kind = max(2, limit // 2)
+        found = [
+            (page.title, page.url, KINDS["pages"])
+            for page in visible_pages()
+            .filter(title__icontains=text)
+            .order_by("title")[:per_kind]
+        ]
+        found += [
+            (document.title, document.url, KINDS["documents"])
+            for document in visible_documents(user)
+            .filter(title__icontains=text)
+            .order_by("title")[:per_kind]
+        ]
+        found += [
+            (thread.title, thread.get_absolute_url(), KINDS["discussions"])
+            for thread in visible_threads(user)
+            .filter(title__icontains=text)
+            .order_by("-last_activity_at")[:per_kind]
+        ]
+        found += [
+            (entry.title, entry.get_absolute_url(), KINDS["catalogue"])
+            for entry in visible_catalogue(user)
+            .filter(title__icontains=text)
+            .order_by("title")[:per_kind]
+        ]
+        lowered = text.lower()
+        found.sort(key=lambda item: (not item[0].lower().startswith(lowered), item[0]))
+        return [
+            {"label": label, "url": url, "kind": str(kind)}
+            for label, url, kind in found[:limit]
+        ]
+
+    # --- Kinds --------------------------------------------------------------
+
+    def _pages(self, words, user, offset, limit):
+        from wagtail.models import Page
+
+        results = visible_pages().search(" ".join(words), operator="and")
+        total = results.count()
+        if not limit or offset >= total:
+            return total, []
+        ids = [page.pk for page in results[offset : offset + limit]]
+        pages = Page.objects.filter(pk__in=ids).specific().in_bulk()
+        hits = []
+        for pk in ids:
+            page = pages.get(pk)
+            if page is None:
+                continue
+            snippet, anchor = page_snippet(page, words)
+            hits.append(
+                SiteHit(
+                    kind="pages",
+                    title=page.title,
+                    url=page.url + (f"#{anchor}" if anchor else ""),
+                    snippet=snippet,
+                    meta=str(page._meta.verbose_name).capitalize(),
+                )
+            )
+        return total, hits
+
+    def _documents(self, words, user, offset, limit):
+        queryset = visible_documents(user)
+        if self.is_postgres:
+            query = _tsquery(words, "english")
+            queryset = queryset.filter(
+                Q(search_text__search_vector=query)
+                | Q(pk__in=_index_entry_ids(queryset.model, words))
+            ).annotate(rank=SearchRank(F("search_text__search_vector"), query))
+            ordering = (F("rank").desc(nulls_last=True), "title", "pk")
+        else:
+            queryset = queryset.filter(
+                _contains_all(words, "title", "search_text__text")
+            )
+            ordering = ("title", "pk")
+        total = queryset.count()
+        if not limit or offset >= total:
+            return total, []
+        documents = list(
+            queryset.select_related("search_text").order_by(*ordering)[
+                offset : offset + limit
+            ]
+        )
+        hits = []
+        for document in documents:
+            text = getattr(document, "search_text", None)
+            body = text.text if text is not None else ""
+            hits.append(
+                SiteHit(
+                    kind="documents",
+                    title=document.title,
+                    url=document.url,
+                    snippet=highlight(body or document.title, words),
+                    meta=document.file_extension.upper(),
+                )
+            )
+        return total, hits
+
+    def _discussion_filters(self, words, user):
+        from community.models import Post, Thread
+
+        posts = visible_posts(user)
+        if self.is_postgres:
+            posts = posts.filter(pk__in=_index_entry_ids(Post, words))
+            title_match = Q(pk__in=_index_entry_ids(Thread, words))
+        else:
+            posts = posts.filter(_contains_all(words, "body"))
+            title_match = _contains_all(words, "title")
+        return posts, title_match
+
+    def _discussions(self, words, user, offset, limit):
+        posts, title_match = self._discussion_filters(words, user)
+        threads = visible_threads(user).filter(
+            title_match | Q(pk__in=posts.values("thread_id"))
+        )
+        total = threads.count()
+        if not limit or offset >= total:
+            return total, []
+        threads = list(
+            threads.select_related("space").order_by("-last_activity_at", "-pk")[
+                offset : offset + limit
+            ]
+        )
+        first_posts = {}
+        for post in posts.filter(thread__in=[t.pk for t in threads]).order_by(
+            "created_at", "pk"
+        ):
+            first_posts.setdefault(post.thread_id, post)
+        hits = []
+        for thread in threads:
+            post = first_posts.get(thread.pk)
+            hits.append(
+                SiteHit(
+                    kind="discussions",
+                    title=thread.title,
+                    url=post.get_absolute_url() if post else thread.get_absolute_url(),
+                    snippet=highlight(post.body if post else thread.title, words),
+                    meta=thread.space.name,
+                )
+            )
+        return total, hits
+
+    def _catalogue(self, words, user, offset, limit):
+        from .registry import get_engine
+
+        per_page = max(1, limit)
+        result = get_engine(CATALOGUE_INDEX).search(
+            SearchQuery(
+                text=" ".join(words), page=offset // per_page + 1, per_page=per_page
+            ),
+            user=user,
+        )
+        if getattr(result, "unavailable", False):
+            raise SearchUnavailable(_("The catalogue search is unavailable."))
+        if not limit:
+            return result.total, []
+        hits = [
+            SiteHit(
+                kind="catalogue",
+                title=entry.title,
+                url=entry.get_absolute_url(),
+                snippet=highlight(entry.description or entry.title, words),
+                meta=getattr(getattr(entry, "provider", None), "name", ""),
+            )
+            for entry in result.hits
+        ]
+        return result.total, hits
+
+    # --- Did you mean -------------------------------------------------------
+
+    def closest_word(self, word):
+        terms = Term.objects.filter(index_name__in=(SITE_INDEX, CATALOGUE_INDEX))
+        if terms.filter(word=word).exists():
+            return word
+        if self.is_postgres:
+            return (
+                terms.filter(word__trigram_similar=word)
+                .annotate(similarity=TrigramSimilarity("word", word))
+                .order_by("-similarity", "word")
+                .values_list("word", flat=True)
+                .first()
+            )
+        vocabulary = list(terms.values_list("word", flat=True).distinct()[:50_000])
+        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+        return close[0] if close else None
+
+    def did_you_mean(self, words, user):
+        """A corrected query, offered only when it finds something this user sees."""
+        corrected = [self.closest_word(word) or word for word in words]
+        if corrected == words:
+            return []
+        for name in KINDS:
+            if self.count(name, corrected, user):
+                return [" ".join(corrected)]
+        return []
+
+    # --- Index maintenance --------------------------------------------------
+
+    def update(self, kind, pk):
+        """Keep "did you mean" aware of new words; the database itself is the index.
+
+        Wagtail keeps its own index of pages, documents, threads and posts as
+        they are saved; document text has its own task.
+        """
+        words = set()
+        if kind == "pages":
+            from wagtail.models import Page
+
+            page = Page.objects.filter(pk=pk).specific().first()
+            if page is not None and page.live:
+                words = vocabulary_of(page.title, *(t for _a, t in page_sections(page)))
+        elif kind == "documents":
+            from .models import DocumentText
+
+            text = DocumentText.objects.filter(document_id=pk).first()
+            if text is not None:
+                words = vocabulary_of(text.document.title, text.text)
+        elif kind == "discussions":
+            from community.models import Thread
+
+            thread = Thread.objects.filter(pk=pk).first()
+            if thread is not None:
+                words = vocabulary_of(thread.title)
+        record_site_terms(words)
+
+    def remove(self, kind, pk):
+        """Nothing to remove: deleted rows leave the database and its index."""
+
+    def rebuild(self, progress=None):
+        from wagtail.models import Page
+
+        from community.models import Thread
+
+        from .documents import refresh_document_text
+
+        document_ids = list(
+            visible_documents(None).model.objects.values_list("pk", flat=True)
+        )
+        page_ids = list(
+            Page.objects.live().filter(depth__gt=1).values_list("pk", flat=True)
+        )
+        thread_ids = list(Thread.objects.values_list("pk", flat=True))
+        steps = [("documents", pk) for pk in document_ids]
+        steps += [("pages", pk) for pk in page_ids]
+        steps += [("discussions", pk) for pk in thread_ids]
+        for number, (kind, pk) in enumerate(steps, start=1):
+            if kind == "documents":
+                refresh_document_text(pk)
+            self.update(kind, pk)
+            if progress:
+                progress(number, len(steps))
+        return len(steps)
+
+
+def vocabulary_of(*texts, limit=5000):
+    words = set()
+    for text in texts:
+        words.update(re.findall(r"[^\W\d_]{3,40}", _text_of(text).lower()))
+        if len(words) > limit:
+            break
+    return words
+
+
+def record_site_terms(words):
+    from .backends.database import record_terms
+
+    record_terms(SITE_INDEX, words)
+
+
+def get_site_engine():
+    """The database engine, or Elasticsearch's when `ELASTICSEARCH_URL` is set."""
+    path = getattr(settings, "SITE_SEARCH_ENGINE", "")
+    if not path:
+        path = (
+            "search.backends.elasticsearch.ElasticsearchSiteEngine"
+            if getattr(settings, "ELASTICSEARCH_URL", "")
+            else "search.site.DatabaseSiteEngine"
+        )
+    return import_string(path)()

@@ -1,0 +1,100 @@
+"""The site-wide search page (/search/) and suggestions as you type."""
+
+import logging
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from .base import clean_text
+from .site import KINDS, SearchUnavailable, SiteHit, get_site_engine, visible_pages
+
+logger = logging.getLogger(__name__)
+MAX_PAGE = 1000
+
+
+def _page_number(value):
+    try:
+        return min(MAX_PAGE, max(1, int(value)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def promoted_hits(text):
+    """Staff's promoted results for this query (live, public pages only), and
+    the query's hit counted for the popular-queries report."""
+    from wagtail.contrib.search_promotions.models import Query
+
+    query = Query.get(text)
+    query.add_hit()
+    promotions = (
+        query.editors_picks.filter(
+            Q(page__isnull=True) | Q(page__in=visible_pages().values("pk"))
+        )
+        .select_related("page")
+        .order_by("sort_order", "pk")
+    )
+    return [
+        SiteHit(
+            kind="promoted",
+            title=promotion.title,
+            url=promotion.link,
+            snippet=promotion.description,
+            meta=str(_("Recommended")),
+            promoted=True,
+        )
+        for promotion in promotions
+    ]
+
+
+def _url(**params):
+    return "?" + urlencode({key: value for key, value in params.items() if value})
+
+
+@require_GET
+def search(request):
+    text = clean_text(request.GET.get("q", ""))
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in KINDS else ""
+    page = _page_number(request.GET.get("page"))
+    status = 200
+    result = None
+    promoted = []
+    try:
+        result = get_site_engine().search(text, user=request.user, kind=kind, page=page)
+        if text and page == 1:
+            promoted = promoted_hits(text)
+    except SearchUnavailable:
+        logger.warning("Search is unavailable", exc_info=True)
+        status = 503
+    context = {
+        "text": text,
+        "kind": kind,
+        "kind_label": KINDS.get(kind, ""),
+        "result": result,
+        "promoted": promoted,
+        "unavailable": result is None,
+        "kind_links": [
+            (name, label, count, _url(q=text, kind=name))
+            for name, label, count in (result.kinds if result else [])
+        ],
+        "all_url": _url(q=text),
+        "previous_url": _url(q=text, kind=kind, page=page - 1),
+        "next_url": _url(q=text, kind=kind, page=page + 1),
+    }
+    return render(request, "search/search.html", context, status=status)
+
+
+@require_GET
+def suggest(request):
+    """JSON titles for the header search box; empty when search is unavailable."""
+    try:
+        items = get_site_engine().suggest(request.GET.get("q", ""), user=request.user)
+    except SearchUnavailable:
+        items = []
+    response = JsonResponse({"suggestions": items})
+    response["Cache-Control"] = "private, max-age=60"
+    return response
