@@ -13,3 +13,8 @@ api = NinjaAPI(
 from credentials.api import router as credentials_router  # noqa: E402
 
 api.add_router("/", credentials_router)
+
+# Community: /api/v1/community/…
+from community.api import router as community_router  # noqa: E402
+
+api.add_router("/", community_router)

@@ -204,3 +204,25 @@ def test_losing_membership_closes_the_space(client, world, group_member, working
     services.remove_membership(by=group_member, membership=membership)
     assert client.get(world["private"].get_absolute_url()).status_code == 404
     assert not group_member.groups.filter(pk=working_group.group_id).exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_follows_visibility(client, world, role, request):
+    _login(client, role, request)
+    open_ok, lounge_ok, group_ok = CAN_READ[role]
+    spaces = client.get("/api/v1/community/spaces").json()
+    assert {s["slug"] for s in spaces} == {
+        slug
+        for slug, ok in zip(["open", "lounge", "drafts"], CAN_READ[role], strict=True)
+        if ok
+    }
+    threads = client.get("/api/v1/community/spaces/drafts/threads")
+    assert threads.status_code == (200 if group_ok else 404)
+    posts = client.get(f"/api/v1/community/threads/{world['private'].pk}/posts")
+    assert posts.status_code == (200 if group_ok else 404)
+    if group_ok:
+        assert SECRET in posts.json()["items"][0]["body_html"]
+    else:
+        assert SECRET not in posts.content.decode()
+    open_posts = client.get(f"/api/v1/community/threads/{world['open'].pk}/posts")
+    assert open_posts.json()["items"][0]["body_html"] == "<p>Anyone can read this.</p>"
