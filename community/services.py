@@ -537,9 +537,15 @@ def remove_membership(*, by, membership):
         membership.delete()
 
 
+def can_appoint_chairs(user):
+    return user.is_authenticated and (user.is_staff or user.is_superuser)
+
+
 def set_chair(*, by, membership, chair):
-    if not (is_moderator(by) or by.is_staff):
+    if not can_appoint_chairs(by):
         raise CommunityError(_("Only staff can appoint chairs."))
+    if membership.status != Membership.Status.ACTIVE:
+        raise CommunityError(_("Only members can be chairs."))
     membership.is_chair = chair
     membership.save(update_fields=["is_chair"])
 

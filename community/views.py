@@ -576,6 +576,7 @@ def working_group(request, slug):
         "group": group,
         "membership": membership,
         "is_chair": chair,
+        "can_appoint": services.can_appoint_chairs(user),
         "members": members,
         "chairs": group.memberships.active()
         .filter(is_chair=True)
@@ -622,6 +623,11 @@ def manage_membership(request, slug, pk):
         elif action == "remove":
             services.remove_membership(by=request.user, membership=membership)
             messages.success(request, _("The membership has been removed."))
+        elif action in {"chair", "unchair"}:
+            services.set_chair(
+                by=request.user, membership=membership, chair=action == "chair"
+            )
+            messages.success(request, _("The chairs have been updated."))
         else:
             raise services.CommunityError(_("Unknown action."))
     except services.CommunityError as exc:

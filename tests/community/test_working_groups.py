@@ -117,3 +117,20 @@ def test_member_list_is_for_signed_in_members(client, working_group, chair):
     html = client.get("/community/groups/mcwg/").content.decode()
     assert "Chairs:" in html and "Chidi Chair" in html
     assert "Sign in to ask to join" in html
+
+
+def test_staff_appoint_chairs_and_members_cannot(
+    client, working_group, member, second_member, staff_with_mfa
+):
+    membership = services.add_member(working_group=working_group, user=member)
+    client.force_login(second_member)
+    client.post(f"/community/groups/mcwg/members/{membership.pk}/", {"action": "chair"})
+    membership.refresh_from_db()
+    assert not membership.is_chair
+    client.force_login(staff_with_mfa)
+    page = client.get("/community/groups/mcwg/").content.decode()
+    assert "Make Mira Member a chair" in page
+    client.post(f"/community/groups/mcwg/members/{membership.pk}/", {"action": "chair"})
+    membership.refresh_from_db()
+    assert membership.is_chair
+    assert services.is_chair(member, working_group)
