@@ -124,6 +124,9 @@ class SearchResult:
     facets: dict[str, FacetResult] = field(default_factory=dict)
     # "did you mean" alternatives to the query text
     suggestions: list[str] = field(default_factory=list)
+    # the engine's service could not be reached (Elasticsearch down): no results,
+    # and pages say that search is unavailable
+    unavailable: bool = False
 
     @property
     def num_pages(self):

@@ -6,6 +6,7 @@ from django.utils.module_loading import import_string
 _indexes = {}
 
 DEFAULT_ENGINE = "search.backends.database.DatabaseEngine"
+ELASTICSEARCH_ENGINE = "search.backends.elasticsearch.ElasticsearchEngine"
 
 
 def register(index_class):
@@ -32,5 +33,9 @@ def get_engine(index_name):
     `SEARCH_ENGINE` (a dotted path) chooses the engine class; the database engine
     is the default, so the site runs without any search service.
     """
-    engine_class = import_string(getattr(settings, "SEARCH_ENGINE", DEFAULT_ENGINE))
+    path = getattr(settings, "SEARCH_ENGINE", DEFAULT_ENGINE)
+    # Site search (issue 7): Elasticsearch whenever ELASTICSEARCH_URL is set.
+    if getattr(settings, "ELASTICSEARCH_URL", "") and path == DEFAULT_ENGINE:
+        path = ELASTICSEARCH_ENGINE
+    engine_class = import_string(path)
     return engine_class(get_index(index_name))

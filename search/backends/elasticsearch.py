@@ -1,0 +1,776 @@
+"""The Elasticsearch 8 engine, through the elasticsearch-dsl API (`elasticsearch.dsl`).
+
+Chosen when `ELASTICSEARCH_URL` is set (see `search.registry.get_engine` and
+`search.site.get_site_engine`). Each kind has its own index behind an alias
+(`<prefix>-pages`, `<prefix>-documents`, `<prefix>-discussions`, and one per
+registered `SearchIndex`, e.g. `<prefix>-credentials`); `rebuild()` fills a new
+index and swaps the alias in one request, so searching keeps working meanwhile.
+
+Text fields are analysed twice, in English (the field) and French (`.fr`),
+and searched with a multi-match with the index's field boosts and fuzziness
+for typos. Facets are aggregations with explicit sizes; each facet's counts
+apply every selected filter but its own, as the database engine does.
+
+Privacy is applied at query time from the database (restricted page paths and
+collections, the spaces a user may read), and hits are loaded back through the
+index's `get_queryset(user)`, so the index never decides who sees what.
+
+If Elasticsearch cannot be reached, searches return `unavailable=True` results
+(the catalogue) or raise `SearchUnavailable` (site search): pages still render.
+"""
+
+import logging
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.db.models.expressions import OrderBy
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from elastic_transport import ConnectionError as TransportConnectionError
+from elastic_transport import ConnectionTimeout
+from elasticsearch import ApiError, Elasticsearch, helpers
+from elasticsearch.dsl import Q as EQ
+from elasticsearch.dsl import Search
+
+from ..base import FacetResult, FacetValue, SearchResult, query_words
+from ..site import (
+    KINDS,
+    DatabaseSiteEngine,
+    SearchUnavailable,
+    SiteHit,
+    highlight,
+    page_sections,
+    restricted_collection_paths,
+    visible_pages,
+)
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (TransportConnectionError, ConnectionTimeout, ApiError)
+_clients = {}
+
+TEXT = {
+    "type": "text",
+    "analyzer": "english",
+    "fields": {"fr": {"type": "text", "analyzer": "french"}},
+}
+KEYWORD = {"type": "keyword"}
+SETTINGS = {"number_of_shards": 1, "max_result_window": 200_000}
+
+
+def client():
+    url = settings.ELASTICSEARCH_URL
+    if url not in _clients:
+        _clients[url] = Elasticsearch(
+            url,
+            request_timeout=getattr(settings, "ELASTICSEARCH_TIMEOUT", 5),
+            max_retries=0,
+            retry_on_timeout=False,
+        )
+    return _clients[url]
+
+
+def alias_name(name):
+    prefix = getattr(settings, "ELASTICSEARCH_INDEX_PREFIX", "microcert")
+    return f"{prefix}-{name}"
+
+
+def swap_alias(name, mappings, documents, *, progress=None, total=0):
+    """Fill a new index, point the alias at it, delete the old ones.
+
+    Searches keep using the old index until the single `update_aliases` call.
+    """
+    es = client()
+    alias = alias_name(name)
+    new_index = f"{alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1000}"
+    es.indices.create(index=new_index, settings=SETTINGS, mappings=mappings)
+    done = 0
+    for ok, _item in helpers.streaming_bulk(
+        es,
+        ({"_index": new_index, **doc} for doc in documents),
+        chunk_size=1000,
+        raise_on_error=True,
+    ):
+        done += 1
+        if progress and ok:
+            progress(done, total)
+    es.indices.refresh(index=new_index)
+    old = list(es.indices.get_alias(name=alias).keys()) if _alias_exists(alias) else []
+    actions = [{"remove": {"index": index, "alias": alias}} for index in old]
+    actions.append({"add": {"index": new_index, "alias": alias}})
+    es.indices.update_aliases(actions=actions)
+    for index in old:
+        es.indices.delete(index=index)
+    return done
+
+
+def _alias_exists(alias):
+    return bool(client().indices.exists_alias(name=alias))
+
+
+def ensure_index(name, mappings):
+    """Create an empty index behind the alias when there is none yet."""
+    if not _alias_exists(alias_name(name)):
+        swap_alias(name, mappings, [])
+
+
+# --- Translating the interface's Django filters -------------------------------
+
+LOOKUPS = {"gt": "gt", "gte": "gte", "lt": "lt", "lte": "lte"}
+
+
+def es_field(path):
+    return path.replace("__", "_")
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def q_to_es(q):
+    """An Elasticsearch query for a Django Q of simple lookups (exact, in,
+    gt/gte/lt/lte, isnull), combined with AND/OR, possibly negated."""
+    parts = []
+    for child in q.children:
+        if isinstance(child, Q):
+            parts.append(q_to_es(child))
+            continue
+        path, value = child
+        field, _sep, lookup = path.rpartition("__")
+        if lookup in LOOKUPS:
+            parts.append(EQ("range", **{es_field(field): {lookup: _plain(value)}}))
+        elif lookup == "in":
+            parts.append(EQ("terms", **{es_field(field): [_plain(v) for v in value]}))
+        elif lookup == "isnull":
+            exists = EQ("exists", field=es_field(field))
+            parts.append(~exists if value else exists)
+        else:
+            field = path if lookup != "exact" else field
+            parts.append(EQ("term", **{es_field(field): _plain(value)}))
+    if not parts:
+        query = EQ("match_all")
+    elif q.connector == Q.OR:
+        query = EQ("bool", should=parts, minimum_should_match=1)
+    else:
+        query = EQ("bool", filter=parts)
+    return ~query if q.negated else query
+
+
+def _q_paths(q):
+    for child in q.children:
+        if isinstance(child, Q):
+            yield from _q_paths(child)
+        else:
+            path = child[0]
+            field, _sep, lookup = path.rpartition("__")
+            yield field if lookup in (*LOOKUPS, "in", "isnull", "exact") else path
+
+
+def _sort_fields(index):
+    for fields in index.sorts.values():
+        for item in fields:
+            if isinstance(item, str):
+                yield item.lstrip("-")
+            elif isinstance(item, OrderBy):
+                yield item.expression.name
+            elif isinstance(item, F):
+                yield item.name
+
+
+def _es_sort(item):
+    if isinstance(item, str):
+        desc = item.startswith("-")
+        return {es_field(item.lstrip("-")): {"order": "desc" if desc else "asc"}}
+    if isinstance(item, OrderBy):
+        order = {"order": "desc" if item.descending else "asc"}
+        if item.nulls_last:
+            order["missing"] = "_last"
+        elif item.nulls_first:
+            order["missing"] = "_first"
+        return {es_field(item.expression.name): order}
+    return {es_field(item.name): {"order": "asc"}}
+
+
+def _value(obj, path):
+    """The value at an ORM path; lists for many-valued relations."""
+    values = [obj]
+    for part in path.split("__"):
+        found = []
+        for value in values:
+            attr = getattr(value, part, None) if value is not None else None
+            if hasattr(attr, "all") and callable(attr.all):
+                found.extend(attr.all())
+            else:
+                found.append(attr)
+        values = found
+    values = [_plain(v) for v in values if v is not None]
+    return values
+
+
+# --- The engine behind a registered SearchIndex (the catalogue) ---------------
+
+
+class ElasticsearchEngine:
+    """The `SearchIndex` interface on Elasticsearch, same semantics as the
+    database engine: AND of words, OR within a facet, AND across facets."""
+
+    def __init__(self, index):
+        self.index = index
+
+    @property
+    def name(self):
+        return self.index.name
+
+    # --- Mapping and documents ---------------------------------------------
+
+    def fields(self):
+        """ORM paths stored as keywords or values (facets, filters, sorts)."""
+        paths = set()
+        for facet in self.index.facets:
+            if facet.field:
+                paths |= {facet.field, facet.label_field or facet.field}
+            for option in facet.options:
+                paths |= set(_q_paths(option.q))
+        paths |= set(_sort_fields(self.index))
+        return paths - {path for path, _weight in self.index.text_fields}
+
+    def mappings(self):
+        properties = {es_field(path): TEXT for path, _w in self.index.text_fields}
+        properties["title_sort"] = KEYWORD
+        properties["suggest"] = {"type": "completion"}
+        return {
+            "dynamic_templates": [
+                {"strings": {"match_mapping_type": "string", "mapping": KEYWORD}}
+            ],
+            "properties": properties,
+        }
+
+    def document(self, obj):
+        source = {}
+        for path in self.fields():
+            values = _value(obj, path)
+            source[es_field(path)] = values if len(values) != 1 else values[0]
+        for path, _weight in self.index.text_fields:
+            source[es_field(path)] = " ".join(map(str, _value(obj, path)))
+        title = getattr(obj, "title", "") or str(obj)
+        source["title_sort"] = title.lower()[:200]
+        source["suggest"] = {"input": [title[:200]]}
+        return {"_id": str(obj.pk), "_source": source}
+
+    def documents(self):
+        queryset = self.index.prepare_hits(self.index.get_queryset(None))
+        for obj in queryset.order_by("pk").iterator(chunk_size=2000):
+            yield self.document(obj)
+
+    def update(self, pk):
+        """Index one row if the public may see it, else remove it."""
+        try:
+            obj = (
+                self.index.prepare_hits(self.index.get_queryset(None))
+                .filter(pk=pk)
+                .first()
+            )
+            ensure_index(self.name, self.mappings())
+            if obj is None:
+                client().options(ignore_status=404).delete(
+                    index=alias_name(self.name), id=str(pk)
+                )
+            else:
+                doc = self.document(obj)
+                client().index(
+                    index=alias_name(self.name), id=doc["_id"], document=doc["_source"]
+                )
+        except UNREACHABLE:
+            logger.warning(
+                "Elasticsearch unreachable: %s %s not indexed", self.name, pk
+            )
+            raise
+
+    def rebuild(self, progress=None):
+        total = self.index.get_queryset(None).count()
+        return swap_alias(
+            self.name,
+            self.mappings(),
+            self.documents(),
+            progress=progress,
+            total=total,
+        )
+
+    # --- Searching -------------------------------------------------------------
+
+    def text_query(self, text):
+        words = query_words(text)
+        if not words:
+            return EQ("match_all")
+        fields = []
+        for path, weight in self.index.text_fields:
+            fields += [f"{es_field(path)}^{weight}", f"{es_field(path)}.fr^{weight}"]
+        return EQ(
+            "bool",
+            should=[
+                EQ(
+                    "multi_match",
+                    query=" ".join(words),
+                    fields=fields,
+                    type="cross_fields",
+                    operator="and",
+                ),
+                EQ(
+                    "multi_match",
+                    query=" ".join(words),
+                    fields=fields,
+                    type="best_fields",
+                    operator="and",
+                    fuzziness="AUTO",
+                    prefix_length=1,
+                ),
+                EQ(
+                    "multi_match",
+                    query=" ".join(words),
+                    fields=fields,
+                    type="phrase_prefix",
+                ),
+            ],
+            minimum_should_match=1,
+        )
+
+    def facet_filter(self, facet, values):
+        if facet.is_fixed:
+            return EQ(
+                "bool",
+                should=[q_to_es(facet.option(value).q) for value in values],
+                minimum_should_match=1,
+            )
+        return EQ("terms", **{es_field(facet.field): list(values)})
+
+    def search(self, query, *, user=None):
+        index = self.index
+        query = index.clean_query(query)
+        filters = {
+            name: self.facet_filter(index.get_facet(name), values)
+            for name, values in query.filters.items()
+        }
+        search = Search(using=client(), index=alias_name(self.name)).query(
+            self.text_query(query.text)
+        )
+        if filters:
+            search = search.post_filter(EQ("bool", filter=list(filters.values())))
+        for name in query.facets:
+            facet = index.get_facet(name)
+            others = [q for other, q in filters.items() if other != name]
+            bucket = search.aggs.bucket(
+                f"f_{name}", "filter", EQ("bool", filter=others or [EQ("match_all")])
+            )
+            if facet.is_fixed:
+                bucket.bucket(
+                    "options",
+                    "filters",
+                    filters={
+                        option.value: q_to_es(option.q) for option in facet.options
+                    },
+                )
+            else:
+                size = query.facet_sizes.get(name) or facet.size or 20
+                terms = bucket.bucket(
+                    "values", "terms", field=es_field(facet.field), size=size + 1
+                )
+                terms.bucket(
+                    "label",
+                    "terms",
+                    field=es_field(facet.label_field or facet.field),
+                    size=1,
+                )
+                selected = list(query.filters.get(name, ()))
+                if selected:
+                    chosen = bucket.bucket(
+                        "selected",
+                        "terms",
+                        field=es_field(facet.field),
+                        include=selected,
+                        size=len(selected),
+                    )
+                    chosen.bucket(
+                        "label",
+                        "terms",
+                        field=es_field(facet.label_field or facet.field),
+                        size=1,
+                    )
+        search = search.sort(*self.sort(query)).extra(
+            track_total_hits=True, from_=query.offset, size=query.per_page
+        )
+        try:
+            response = search.execute()
+        except UNREACHABLE:
+            logger.warning("Elasticsearch is unavailable", exc_info=True)
+            return SearchResult(query=query, hits=[], total=0, unavailable=True)
+        total = response.hits.total.value
+        ids = [int(hit.meta.id) for hit in response.hits]
+        rows = index.prepare_hits(index.get_queryset(user).filter(pk__in=ids))
+        by_pk = {row.pk: row for row in rows}
+        hits = [by_pk[pk] for pk in ids if pk in by_pk]
+        facets = {
+            name: self.facet_result(index.get_facet(name), response, query)
+            for name in query.facets
+        }
+        suggestions = []
+        if not total and query.text:
+            suggestions = self.did_you_mean(query.text)
+        return SearchResult(
+            query=query, hits=hits, total=total, facets=facets, suggestions=suggestions
+        )
+
+    def sort(self, query):
+        if query.sort == "relevance" and query_words(query.text):
+            return ["_score", "title_sort", {"_id": "asc"}]
+        sort = query.sort if query.sort != "relevance" else self.index.unranked_sort
+        return [*(_es_sort(item) for item in self.index.sorts[sort]), {"_id": "asc"}]
+
+    def facet_result(self, facet, response, query):
+        aggregation = response.aggregations[f"f_{facet.name}"]
+        selected = set(query.filters.get(facet.name, ()))
+        if facet.is_fixed:
+            buckets = aggregation.options.buckets
+            values = [
+                FacetValue(
+                    value=option.value,
+                    label=option.label,
+                    count=buckets[option.value].doc_count,
+                    selected=option.value in selected,
+                )
+                for option in facet.options
+            ]
+            return FacetResult(name=facet.name, label=facet.label, values=values)
+        size = query.facet_sizes.get(facet.name) or facet.size or 20
+        buckets = list(aggregation["values"].buckets)
+        has_more = len(buckets) > size
+        buckets = buckets[:size]
+        if "selected" in aggregation:
+            shown = {bucket.key for bucket in buckets}
+            buckets += [b for b in aggregation.selected.buckets if b.key not in shown]
+
+        def label(bucket):
+            labels = bucket.label.buckets
+            return labels[0].key if labels else bucket.key
+
+        values = [
+            FacetValue(
+                value=str(bucket.key),
+                label=label(bucket),
+                count=bucket.doc_count,
+                selected=str(bucket.key) in selected,
+            )
+            for bucket in buckets
+        ]
+        shown = {value.value for value in values}
+        for value in sorted(selected - shown):
+            values.append(FacetValue(value=value, label=value, count=0, selected=True))
+        return FacetResult(
+            name=facet.name, label=facet.label, values=values, has_more=has_more
+        )
+
+    def did_you_mean(self, text):
+        """The term suggester's correction, offered only if it finds something."""
+        words = query_words(text)
+        field = es_field(self.index.text_fields[0][0])
+        search = Search(using=client(), index=alias_name(self.name)).extra(size=0)
+        for number, word in enumerate(words):
+            search = search.suggest(
+                f"w{number}", word, term={"field": field, "suggest_mode": "missing"}
+            )
+        response = search.execute()
+        corrected = []
+        for number, word in enumerate(words):
+            options = response.suggest[f"w{number}"][0].options
+            corrected.append(options[0].text if options else word)
+        if corrected == words:
+            return []
+        candidate = " ".join(corrected)
+        count = (
+            Search(using=client(), index=alias_name(self.name))
+            .query(self.text_query(candidate))
+            .count()
+        )
+        return [candidate] if count else []
+
+    def completions(self, prefix, limit=8):
+        """Titles completing what was typed (only published rows are indexed)."""
+        search = Search(using=client(), index=alias_name(self.name)).extra(size=0)
+        search = search.suggest(
+            "titles", prefix, completion={"field": "suggest", "size": limit}
+        )
+        response = search.execute()
+        return [option.text for option in response.suggest.titles[0].options]
+
+
+# --- Site-wide search ---------------------------------------------------------
+
+SITE_KINDS = ("pages", "documents", "discussions")
+SITE_MAPPINGS = {
+    "properties": {
+        "kind": KEYWORD,
+        "title": {**TEXT, "boost": 1},
+        "body": TEXT,
+        "url": {"type": "keyword", "index": False},
+        "meta": {"type": "keyword", "index": False},
+        "path": KEYWORD,
+        "collection_path": KEYWORD,
+        "space_id": KEYWORD,
+        "sort_date": {"type": "date"},
+        "suggest": {"type": "completion"},
+        "sections": {"type": "object", "enabled": False},
+    }
+}
+SITE_FIELDS = ["title^4", "title.fr^4", "body", "body.fr"]
+
+
+class ElasticsearchSiteEngine(DatabaseSiteEngine):
+    """Pages, documents and discussions from Elasticsearch; the catalogue from
+    its registered index's engine; "did you mean" from the shared vocabulary."""
+
+    # --- Documents of each kind --------------------------------------------
+
+    def page_document(self, page):
+        sections = page_sections(page)
+        return {
+            "kind": "pages",
+            "title": page.title,
+            "body": " ".join(text for _anchor, text in sections),
+            "url": page.url,
+            "meta": str(page._meta.verbose_name).capitalize(),
+            "path": page.path,
+            "sort_date": page.last_published_at,
+            "sections": [{"anchor": a, "text": t[:5000]} for a, t in sections],
+            "suggest": {"input": [page.title]},
+        }
+
+    def file_document(self, document):
+        text = getattr(document, "search_text", None)
+        return {
+            "kind": "documents",
+            "title": document.title,
+            "body": text.text if text is not None else "",
+            "url": document.url,
+            "meta": document.file_extension.upper(),
+            "collection_path": document.collection.path,
+            "sort_date": document.created_at,
+            "suggest": {"input": [document.title]},
+        }
+
+    def thread_document(self, thread):
+        from community.models import Post
+
+        posts = Post.objects.public().filter(thread=thread).order_by("created_at")
+        return {
+            "kind": "discussions",
+            "title": thread.title,
+            "body": " ".join(post.body for post in posts[:500]),
+            "url": thread.get_absolute_url(),
+            "meta": thread.space.name,
+            "space_id": str(thread.space_id),
+            "sort_date": thread.last_activity_at,
+            "suggest": {"input": [thread.title]},
+        }
+
+    def _row(self, kind, pk):
+        from wagtail.documents import get_document_model
+
+        from community.models import Thread
+
+        if kind == "pages":
+            return visible_pages().filter(pk=pk).specific().first()
+        if kind == "documents":
+            return (
+                get_document_model()
+                .objects.select_related("search_text", "collection")
+                .filter(pk=pk)
+                .first()
+            )
+        return Thread.objects.select_related("space").filter(pk=pk).first()
+
+    def _document(self, kind, obj):
+        builder = {
+            "pages": self.page_document,
+            "documents": self.file_document,
+            "discussions": self.thread_document,
+        }[kind]
+        return builder(obj)
+
+    # --- Index maintenance -------------------------------------------------
+
+    def update(self, kind, pk):
+        super().update(kind, pk)  # "did you mean" vocabulary
+        if kind not in SITE_KINDS:
+            return
+        ensure_index(kind, SITE_MAPPINGS)
+        obj = self._row(kind, pk)
+        if obj is None:
+            self.remove(kind, pk)
+            return
+        client().index(
+            index=alias_name(kind), id=str(pk), document=self._document(kind, obj)
+        )
+
+    def remove(self, kind, pk):
+        if kind in SITE_KINDS:
+            client().options(ignore_status=404).delete(
+                index=alias_name(kind), id=str(pk)
+            )
+
+    def rebuild(self, progress=None):
+        from wagtail.documents import get_document_model
+
+        from community.models import Thread
+
+        querysets = {
+            "pages": visible_pages().specific(),
+            "documents": get_document_model().objects.select_related(
+                "search_text", "collection"
+            ),
+            "discussions": Thread.objects.select_related("space"),
+        }
+        done = 0
+        for kind, queryset in querysets.items():
+            documents = (
+                {"_id": str(obj.pk), "_source": self._document(kind, obj)}
+                for obj in queryset.order_by("pk").iterator(chunk_size=500)
+            )
+            done += swap_alias(
+                kind,
+                SITE_MAPPINGS,
+                documents,
+                progress=progress,
+                total=queryset.count(),
+            )
+        return done
+
+    # --- Searching ---------------------------------------------------------
+
+    def privacy_filter(self, kind, user):
+        if kind == "pages":
+            from wagtail.models import PageViewRestriction
+
+            paths = PageViewRestriction.objects.values_list("page__path", flat=True)
+            return [EQ("prefix", path=path) for path in paths]
+        if kind == "documents":
+            return [
+                EQ("prefix", collection_path=path)
+                for path in restricted_collection_paths(user)
+            ]
+        return []
+
+    def kind_search(self, kind, words, user):
+        search = Search(using=client(), index=alias_name(kind))
+        text = " ".join(words)
+        query = EQ(
+            "bool",
+            should=[
+                EQ("multi_match", query=text, fields=SITE_FIELDS, operator="and"),
+                EQ(
+                    "multi_match",
+                    query=text,
+                    fields=SITE_FIELDS,
+                    operator="and",
+                    fuzziness="AUTO",
+                    prefix_length=1,
+                ),
+            ],
+            minimum_should_match=1,
+        )
+        must_not = self.privacy_filter(kind, user)
+        filters = []
+        if kind == "discussions":
+            from community.models import Space
+
+            space_ids = Space.objects.visible_to(user).values_list("pk", flat=True)
+            filters.append(EQ("terms", space_id=[str(pk) for pk in space_ids]))
+        return search.query(EQ("bool", must=[query], filter=filters, must_not=must_not))
+
+    def hits(self, kind, words, user, offset, limit):
+        if kind not in SITE_KINDS:
+            return super().hits(kind, words, user, offset, limit)
+        search = (
+            self.kind_search(kind, words, user)
+            .highlight("body", "title", fragment_size=200, number_of_fragments=1)
+            .highlight_options(pre_tags=[MARK_START], post_tags=[MARK_END])
+            .extra(track_total_hits=True, from_=offset, size=limit)
+            .source(["title", "url", "meta", "sections", "body"])
+        )
+        try:
+            response = search.execute()
+        except UNREACHABLE as exc:
+            raise SearchUnavailable(str(exc)) from exc
+        hits = []
+        for hit in response.hits:
+            fragments = getattr(getattr(hit.meta, "highlight", None), "body", None)
+            if fragments:
+                snippet = marked_fragment(fragments[0])
+            else:
+                snippet = highlight(getattr(hit, "body", "") or hit.title, words)
+            url = hit.url
+            for section in getattr(hit, "sections", None) or []:
+                if section["anchor"] and highlight_matches(section["text"], words):
+                    url = f"{url}#{section['anchor']}"
+                    break
+            hits.append(
+                SiteHit(
+                    kind=kind, title=hit.title, url=url, snippet=snippet, meta=hit.meta
+                )
+            )
+        return response.hits.total.value, hits
+
+    def suggest(self, text, *, user=None, limit=8):
+        words = query_words(text)
+        if not words or len(" ".join(words)) < 2:
+            return []
+        found = []
+        try:
+            for kind in SITE_KINDS:
+                search = self.kind_search(kind, words, user)
+                search = search.query(
+                    EQ("match_phrase_prefix", title={"query": " ".join(words)})
+                ).extra(size=max(2, limit // 2))
+                found += [
+                    {"label": hit.title, "url": hit.url, "kind": str(KINDS[kind])}
+                    for hit in search.source(["title", "url"]).execute()
+                ]
+        except UNREACHABLE as exc:
+            raise SearchUnavailable(str(exc)) from exc
+        found += [
+            {"label": entry.title, "url": entry.get_absolute_url(), "kind": label}
+            for entry, label in self.catalogue_suggestions(text, user, limit)
+        ]
+        return found[:limit]
+
+    def catalogue_suggestions(self, text, user, limit):
+        from ..site import visible_catalogue
+
+        entries = visible_catalogue(user).filter(title__icontains=text[:100])
+        return [
+            (entry, str(KINDS["catalogue"]))
+            for entry in entries.order_by("title")[: max(2, limit // 2)]
+        ]
+
+
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+def marked_fragment(fragment):
+    """Elasticsearch's highlighted fragment as HTML: escaped, then <mark>ed."""
+    parts = []
+    for number, piece in enumerate(fragment.split(MARK_START)):
+        if number == 0:
+            parts.append(escape(piece))
+            continue
+        matched, _sep, rest = piece.partition(MARK_END)
+        parts.append(f"<mark>{escape(matched)}</mark>{escape(rest)}")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped
+
+
+def highlight_matches(text, words):
+    from ..site import contains_words
+
+    return contains_words(text, words)
