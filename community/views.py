@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -539,6 +540,7 @@ def delete_account(request):
     return render(request, "community/delete_account.html", {"form": form})
 
 
+@csrf_exempt  # the signed token is the credential; mail clients POST it (RFC 8058)
 def unsubscribe(request, token):
     user_id = user_for_unsubscribe_token(token)
     profile = Profile.objects.filter(user_id=user_id).first() if user_id else None
