@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from . import markdown
-from .models import Post, Space, Thread, ThreadWatch, WorkingGroup
+from .models import Post, ReadState, Space, Thread, ThreadWatch, WorkingGroup
 from .services import add_member, profile_for
 
 WORKING_GROUP = "Micro-Certification Working Group"
@@ -215,6 +215,9 @@ def _thread(space, title, author, body, replies, start):
             created_at=when,
         )
         ThreadWatch.objects.get_or_create(thread=thread, user=users[username])
+        ReadState.objects.update_or_create(
+            thread=thread, user=users[username], defaults={"last_read_at": when}
+        )
     thread.reply_count = len(replies)
     thread.last_activity_at = when
     if space.working_group_id and text.startswith("**Decision:**"):
