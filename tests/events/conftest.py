@@ -12,9 +12,11 @@ def ensure_wagtail_root():
     Wagtail makes the root page in a data migration; tests with a transactional
     database (threads, live_server) flush it away for the tests after them.
     """
-    from wagtail.models import Locale, Page
+    from wagtail.models import Collection, Locale, Page
 
     Locale.objects.get_or_create(language_code="en")
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
     if not Page.get_first_root_node():
         Page.add_root(instance=Page(title="Root", slug="root", live=True))
 
