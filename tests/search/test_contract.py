@@ -1,0 +1,196 @@
+"""The contract of the search interface, run against every engine.
+
+Always on the database engine; on Elasticsearch too whenever the environment
+sets ELASTICSEARCH_URL (see README: "Search: running the contract suite against
+Elasticsearch"). Both engines must give the same results and facet counts.
+"""
+
+import os
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.core.files.base import ContentFile
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction
+
+from community.models import Post, Space, Thread, WorkingGroup
+from credentials.models import MicroCredential, Provider
+from credentials.search import index_credentials
+from frameworks.pdf import simple_pdf
+from search.base import SearchQuery
+from search.registry import get_engine
+from search.site import get_site_engine
+
+ES_URL = os.environ.get("ELASTICSEARCH_URL", "")
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(
+    params=[
+        "database",
+        pytest.param(
+            "elasticsearch",
+            marks=pytest.mark.skipif(
+                not ES_URL,
+                reason="set ELASTICSEARCH_URL to run the contract on Elasticsearch",
+            ),
+        ),
+    ]
+)
+def engine_name(request, settings):
+    if request.param == "elasticsearch":
+        settings.ELASTICSEARCH_URL = ES_URL
+        settings.ELASTICSEARCH_INDEX_PREFIX = f"contract-{uuid.uuid4().hex[:8]}"
+    else:
+        settings.ELASTICSEARCH_URL = ""
+    yield request.param
+    if request.param == "elasticsearch":
+        from search.backends.elasticsearch import client
+
+        prefix = settings.ELASTICSEARCH_INDEX_PREFIX
+        client().indices.delete(index=f"{prefix}-*", ignore_unavailable=True)
+
+
+def entry(title, *, provider, level="introductory", cost="0", status="published"):
+    credential = MicroCredential.objects.create(
+        title=title,
+        slug=uuid.uuid4().hex[:12],
+        provider=provider,
+        level=level,
+        cost_cad=Decimal(cost),
+        status=status,
+        live=status == "published",
+        description=f"{title}: a micro-credential.",
+    )
+    index_credentials([credential.pk])
+    return credential
+
+
+@pytest.fixture
+def catalogue(engine_name):
+    seneca = Provider.objects.create(name="Seneca", slug="seneca")
+    humber = Provider.objects.create(name="Humber", slug="humber")
+    entries = [
+        entry("Welding basics", provider=seneca, cost="0"),
+        entry("Advanced welding", provider=seneca, level="advanced", cost="800"),
+        entry("Welding inspection", provider=humber, level="advanced", cost="300"),
+        entry("Plumbing basics", provider=humber, cost="1500"),
+        entry("Secret welding pilot", provider=humber, status="draft"),
+    ]
+    engine = get_engine("credentials")
+    if hasattr(engine, "rebuild"):
+        engine.rebuild()
+    return {"seneca": seneca, "humber": humber, "entries": entries}
+
+
+def run(text="", **kwargs):
+    return get_engine("credentials").search(SearchQuery(text=text, **kwargs))
+
+
+def titles(result):
+    return sorted(hit.title for hit in result.hits)
+
+
+def test_every_word_must_match(catalogue):
+    assert titles(run("welding")) == [
+        "Advanced welding",
+        "Welding basics",
+        "Welding inspection",
+    ]
+    assert titles(run("welding basics")) == ["Welding basics"]
+    assert run("cryogenics").total == 0
+
+
+def test_filters_or_within_a_facet_and_across_facets(catalogue):
+    assert titles(run("welding", filters={"level": ("advanced",)})) == [
+        "Advanced welding",
+        "Welding inspection",
+    ]
+    both = run("", filters={"provider": ("seneca", "humber"), "level": ("advanced",)})
+    assert both.total == 2
+    assert titles(run("", filters={"provider": ("humber",), "cost": ("free",)})) == []
+
+
+def test_facet_counts_ignore_their_own_selection(catalogue):
+    result = run(
+        "welding", filters={"level": ("advanced",)}, facets=("level", "provider")
+    )
+    levels = {value.value: value.count for value in result.facets["level"].values}
+    assert levels["advanced"] == 2
+    assert levels["introductory"] == 1  # counted as if level were not selected
+    providers = {v.value: v.count for v in result.facets["provider"].values}
+    assert providers == {"seneca": 1, "humber": 1}
+
+
+def test_sorting_and_pagination(catalogue):
+    first = run("", sort="title", per_page=2, page=1)
+    second = run("", sort="title", per_page=2, page=2)
+    assert [hit.title for hit in first.hits] == ["Advanced welding", "Plumbing basics"]
+    assert [hit.title for hit in second.hits] == [
+        "Welding basics",
+        "Welding inspection",
+    ]
+    assert first.total == second.total == 4
+    assert first.has_next and not second.has_next
+    cheapest = run("", sort="cost")
+    assert cheapest.hits[0].title == "Welding basics"
+    assert cheapest.hits[-1].title == "Plumbing basics"
+
+
+def test_did_you_mean_for_a_misspelt_word(catalogue):
+    result = run("wleding")
+    assert result.total == 0
+    assert result.suggestions == ["welding"]
+
+
+def test_unpublished_entries_are_never_found_nor_counted(catalogue):
+    result = run("secret pilot", facets=("provider",))
+    assert result.total == 0
+    assert all(value.count == 0 for value in result.facets["provider"].values)
+    assert result.suggestions == []
+
+
+# --- Site search ------------------------------------------------------------
+
+
+@pytest.fixture
+def private_things(engine_name, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return _private_things()
+
+
+def _private_things():
+    group = WorkingGroup.objects.create(name="Group", slug="group")
+    private = Space.objects.create(
+        name="Room", slug="room", visibility="group", working_group=group
+    )
+    public = Space.objects.create(name="Open", slug="open", visibility="public")
+    for space, word in ((private, "ocelot"), (public, "lynx")):
+        thread = Thread.objects.create(space=space, title=f"About the {word}")
+        Post.objects.create(thread=thread, body=f"The {word} report.", body_html="")
+    drafts = Collection.get_first_root_node().add_child(name="Restricted")
+    CollectionViewRestriction.objects.create(
+        collection=drafts, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    Document = get_document_model()
+    document = Document(title="Members' notes", collection=drafts)
+    document.file.save("notes.pdf", ContentFile(simple_pdf("Notes", ["jaguar"])))
+    return group
+
+
+def test_site_search_hides_what_the_visitor_may_not_see(private_things, member):
+    engine = get_site_engine()
+    if hasattr(engine, "rebuild"):
+        engine.rebuild()
+    outsider = engine.search("ocelot")
+    assert outsider.all_total == 0
+    assert engine.search("lynx").counts["discussions"] == 1
+    assert engine.search("jaguar").counts["documents"] == 0
+    assert engine.search("jaguar", user=member).counts["documents"] == 1
+    assert engine.search("ocelot", user=member).all_total == 0
+    assert [s["label"] for s in engine.suggest("About the")] == ["About the lynx"]
+    assert [s["label"] for s in engine.suggest("Members", user=member)] == [
+        "Members' notes"
+    ]
