@@ -181,3 +181,51 @@ def test_no_payload_executes_in_the_browser(
     page.goto(thread.get_absolute_url())
     page.keyboard.press("Tab")
     assert focused(page)["text"] == "Skip to main content"
+
+
+def test_every_community_page_type_passes_axe(
+    browser, live_server, page, wagtail_root, home_page, axe_check
+):
+    from community.emails import unsubscribe_token
+
+    space = Space.objects.create(name="Open", slug="open", description="Open.")
+    group = WorkingGroup.objects.create(
+        name="Micro-Certification Working Group", slug="mcwg", description="WG."
+    )
+    mira = _member("mira@example.org", "Mira", "Member")
+    omar = _member("omar@example.org", "Omar", "Other")
+    services.add_member(working_group=group, user=mira, chair=True)
+    services.request_membership(user=omar, working_group=group, message="Please")
+    thread = services.create_thread(
+        author=mira, space=space, title="A thread", body="First"
+    )
+    post = thread.posts.get()
+    services.edit_post(user=mira, post=post, body="First, edited")
+    other_post = services.reply(author=omar, thread=thread, body="A reply")
+
+    _sign_in(page, mira.email)
+    for path in [
+        "/community/members/",
+        "/community/members/?q=omar",
+        "/community/members/omar/",
+        "/community/profile/",
+        "/community/groups/mcwg/",
+        f"/community/posts/{post.pk}/edit/",
+        f"/community/posts/{post.pk}/history/",
+        f"/community/posts/{post.pk}/delete/",
+        f"/community/posts/{other_post.pk}/flag/",
+        "/community/delete-account/",
+        f"/community/unsubscribe/{unsubscribe_token(mira)}/",
+    ]:
+        response = page.goto(path)
+        assert response.status == 200, path
+        axe_check(page)
+    # A form with errors is accessible too.
+    page.goto("/community/profile/")
+    page.set_input_files(
+        "input[name=avatar]",
+        {"name": "fake.png", "mimeType": "image/png", "buffer": b"not an image"},
+    )
+    page.get_by_role("button", name="Save profile").click()
+    page.wait_for_selector(".error-summary")
+    axe_check(page)
