@@ -80,8 +80,8 @@ class HomePage(BasePageMixin, Page):
 
     @property
     def featured_pages(self):
-        """The pages under home shown as cards: those in the menu, in tree order."""
-        return self.get_children().live().public().in_menu().specific().order_by("path")
+        """The pages under home shown as cards, in tree order."""
+        return self.get_children().live().public().specific().order_by("path")
 
 
 class StandardPage(BasePageMixin, Page):

@@ -110,6 +110,25 @@ def home_page():
                         "source_url": "",
                     },
                 ),
+                (
+                    "heading",
+                    {
+                        "text": "Why micro-certification now?",
+                        "level": "h2",
+                        "anchor": "",
+                    },
+                ),
+                _paragraph(WHY_NOW),
+                (
+                    "heading",
+                    {
+                        "text": "Building a harmonized micro-certification ecosystem",
+                        "level": "h2",
+                        "anchor": "",
+                    },
+                ),
+                _paragraph(ECOSYSTEM[0]),
+                _paragraph(ECOSYSTEM[1]),
                 ("heading", {"text": "Annual Forum", "level": "h2", "anchor": ""}),
                 _paragraph(FORUM),
                 (
@@ -178,7 +197,6 @@ def seed(stdout):
         StandardPage,
         "why-micro-certification-now",
         title="Why micro-certification now?",
-        show_in_menus=True,
         summary="Recognizing vertical and transversal skills in a fast-changing "
         "workforce.",
         body=[_paragraph(WHY_NOW)],
@@ -188,7 +206,6 @@ def seed(stdout):
         StandardPage,
         "harmonized-ecosystem",
         title="Building a harmonized micro-certification ecosystem",
-        show_in_menus=True,
         summary="A common framework and a community of practice for Ontario.",
         body=[
             ("heading", {"text": "A common framework", "level": "h2", "anchor": ""}),
@@ -211,7 +228,6 @@ def seed(stdout):
         StandardPage,
         "annual-forum",
         title="Annual Forum",
-        show_in_menus=True,
         summary="Employers and academic leaders from across North America.",
         body=[
             _paragraph(FORUM),
@@ -221,7 +237,8 @@ def seed(stdout):
     contact = home.get_children().filter(slug="contact").first()
     if contact is None:
         contact = ContactPage(
-            title="Contact the Program Coordinator",
+            title="Contact",
+            seo_title="Contact the Program Coordinator",
             slug="contact",
             show_in_menus=True,
             summary="Questions about micro-certification, the working group or the "

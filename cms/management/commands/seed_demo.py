@@ -3,6 +3,7 @@ from importlib import import_module
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 # Each app that has demo content provides `<app>/seed.py` with `seed(stdout)`.
 # They run in this order: later apps may link to pages the earlier ones made.
@@ -22,7 +23,13 @@ class Command(BaseCommand):
                 if exc.name != f"{label}.seed":
                     raise
                 continue
-            with transaction.atomic():
+            # Seeding notifies nobody: workflow and welcome emails are dropped.
+            with (
+                override_settings(
+                    EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
+                ),
+                transaction.atomic(),
+            ):
                 module.seed(self.stdout)
             self.stdout.write(f"Seeded {label}.")
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
