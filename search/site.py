@@ -13,6 +13,7 @@ snippets and suggestions never reveal anything else.
 import difflib
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery as PgSearchQuery
@@ -343,10 +344,11 @@ class DatabaseSiteEngine:
         ]
         lowered = text.lower()
         found.sort(key=lambda item: (not item[0].lower().startswith(lowered), item[0]))
-        return [
+        items = [
             {"label": label, "url": url, "kind": str(kind)}
             for label, url, kind in found[:limit]
         ]
+        return with_query_completions(text, items, limit)
 
     # --- Kinds --------------------------------------------------------------
 
@@ -567,6 +569,34 @@ class DatabaseSiteEngine:
             if progress:
                 progress(number, len(steps))
         return len(steps)
+
+
+def with_query_completions(text, items, limit=SUGGESTION_LIMIT):
+    """Put searches for completed words first, e.g. "framew" -> "framework".
+
+    The words come from the titles already found for this visitor, so a
+    completion never reveals anything the visitor may not see.
+    """
+    words = clean_text(text).split(" ")
+    last = words[-1].lower()
+    if len(last) < 2:
+        return items[:limit]
+    completions = []
+    for item in items:
+        for word in re.findall(r"[^\W_][\w'-]*", item["label"].lower()):
+            if word.startswith(last) and word != last and word not in completions:
+                completions.append(word)
+    queries = []
+    for word in completions[:2]:
+        query = " ".join([*words[:-1], word])
+        queries.append(
+            {
+                "label": query,
+                "url": "/search/?" + urlencode({"q": query}),
+                "kind": str(_("Search")),
+            }
+        )
+    return (queries + items)[:limit]
 
 
 def vocabulary_of(*texts, limit=5000):

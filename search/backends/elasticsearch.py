@@ -44,6 +44,7 @@ from ..site import (
     page_sections,
     restricted_collection_paths,
     visible_pages,
+    with_query_completions,
 )
 
 logger = logging.getLogger(__name__)
@@ -743,7 +744,7 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
             {"label": entry.title, "url": entry.get_absolute_url(), "kind": label}
             for entry, label in self.catalogue_suggestions(text, user, limit)
         ]
-        return found[:limit]
+        return with_query_completions(text, found, limit)
 
     def catalogue_suggestions(self, text, user, limit):
         from ..site import visible_catalogue
