@@ -1,4 +1,5 @@
 from django.contrib.syndication.views import Feed
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
@@ -28,20 +29,29 @@ class SpaceThreadsFeed(Feed):
         return space.get_absolute_url()
 
     def items(self, space):
-        return (
-            space.threads.order_by("-created_at")
-            .select_related("author__community_profile")
-            .prefetch_related(None)[:30]
+        first_post = (
+            Post.objects.public()
+            .filter(thread=OuterRef("pk"))
+            .order_by("created_at", "pk")
+            .values("pk")[:1]
         )
+        threads = list(
+            space.threads.annotate(first_post_id=Subquery(first_post))
+            .order_by("-created_at")
+            .select_related("author__community_profile")[:30]
+        )
+        posts = Post.objects.in_bulk(
+            [t.first_post_id for t in threads if t.first_post_id]
+        )
+        for thread in threads:
+            thread.first_post = posts.get(thread.first_post_id)
+        return threads
 
     def item_title(self, thread):
         return thread.title
 
     def item_description(self, thread):
-        first = (
-            Post.objects.public().filter(thread=thread).order_by("created_at").first()
-        )
-        return first.body_html if first else ""
+        return thread.first_post.body_html if thread.first_post else ""
 
     def item_author_name(self, thread):
         if thread.author is None:

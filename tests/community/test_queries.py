@@ -70,3 +70,16 @@ def test_thread_page_query_count_is_fixed(
         response = client.get(thread.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('<article class="post') == min(rows, 20)
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_feed_query_count_is_fixed(
+    client, member, public_space, rows, django_assert_num_queries
+):
+    _threads(public_space, member, rows)
+    with django_assert_num_queries(3):
+        response = client.get("/community/spaces/open/feed/")
+    assert response.content.decode().count("<entry>") == min(rows, 30)
+    assert "<p>x</p>" in response.content.decode().replace("&lt;", "<").replace(
+        "&gt;", ">"
+    )
