@@ -202,7 +202,7 @@ def index_page():
     return index
 
 
-def framework_page(index, member):
+def framework_page(index, member, *, submit=True):
     page = index.get_children().filter(slug=FRAMEWORK_SLUG).first()
     if page is not None:
         return page.specific
@@ -250,7 +250,7 @@ def framework_page(index, member):
     ]
     revision = page.save_revision(user=member)
     workflow = Workflow.objects.filter(name=constants.WORKFLOW).first()
-    if workflow is not None:
+    if submit and workflow is not None:
         workflow.start(page, member)
     return revision.as_object()
 
