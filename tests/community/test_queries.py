@@ -35,6 +35,8 @@ def _posts(thread, count):
 
 SPACE_QUERIES = 15
 THREAD_QUERIES = 28
+DIRECTORY_QUERIES = 7
+NOTIFICATION_QUERIES = 7
 
 
 @pytest.mark.parametrize("rows", [5, 50])
@@ -83,3 +85,32 @@ def test_feed_query_count_is_fixed(
     assert "<p>x</p>" in response.content.decode().replace("&lt;", "<").replace(
         "&gt;", ">"
     )
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_directory_query_count_is_fixed(
+    client, member, rows, django_assert_num_queries
+):
+    for n in range(rows):
+        make_user(f"dir{n}@example.org", first_name=f"Person{n}")
+    client.force_login(member)
+    with django_assert_num_queries(DIRECTORY_QUERIES):
+        response = client.get("/community/members/")
+    assert response.content.decode().count('class="member-card"') == min(rows + 1, 30)
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_notifications_query_count_is_fixed(
+    client, member, public_space, rows, django_assert_num_queries
+):
+    from community.models import Notification
+
+    _threads(public_space, make_user("writer@example.org"), rows)
+    Notification.objects.bulk_create(
+        Notification(user=member, post=post, kind="reply")
+        for post in Post.objects.all()
+    )
+    client.force_login(member)
+    with django_assert_num_queries(NOTIFICATION_QUERIES):
+        response = client.get("/community/notifications/")
+    assert response.content.decode().count('class="notification') == rows
