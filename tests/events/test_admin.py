@@ -59,7 +59,7 @@ def test_outsiders_cannot_reach_registrations_exports_or_check_in(client, event,
 def test_admin_users_who_are_not_staff_are_refused(client, event):
     """A working-group editor can open the admin but not attendees' data."""
     editor = make_user("editor@example.org")
-    group = Group.objects.create(name="Editors")
+    group = Group.objects.create(name="Working group editors (test)")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
     editor.groups.add(group)
     seat(event, 1)
