@@ -1,0 +1,580 @@
+"""The benchmark harness: `make bench` (full) and `make bench-quick`.
+
+1. Builds the bench data in a dedicated PostgreSQL database (mc_bench by
+   default): migrations, the demo content, the catalogue's `seed_bench` when
+   the credentials app provides it, and bench/seed.py (pages, threads, events).
+2. Counts the SQL queries of each page type through Django's test Client
+   (anonymous with the page cache off, and signed in) and fails when one is
+   over QUERY_BUDGET.
+3. Serves the site as `make serve` does (gunicorn, production settings, DEBUG
+   off, WhiteNoise), twice on loopback: one server with the page cache and one
+   without, and runs locust from a separate process (bench/load.py) against
+   every page type: anonymous cached, anonymous uncached and signed in, plus a
+   static file as the baseline of what the machine can do.
+4. Runs the other apps' benchmarks (bench/catalogue.py,
+   bench/events_registration.py) when they exist, in full mode.
+
+It prints one table and exits with status 3 when a page type is over its query
+budget, a page type does not answer 200, or a load scenario had errors.
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUERY_BUDGET = 15
+FAILED = 3  # the exit status when a measurement fails (1 means the harness broke)
+TARGETS = {
+    "cached": {"users": 50, "rps": 1000, "p95": 20},
+    "uncached": {"users": 10, "p95": 100},
+    "signed in": {"users": 10, "p95": 100},
+    "static": {"users": 50},
+}
+SIZES = {
+    "full": {
+        "credentials": 100_000,
+        "threads": 10_000,
+        "posts": 100_000,
+        "pages": 500,
+        "events": 50,
+        "registrations": 20_000,
+        "seconds": 6.0,
+        "users": {"cached": 50, "uncached": 10, "signed in": 10, "static": 50},
+        "workers": None,
+        "warm_up_rounds": 12,
+    },
+    "quick": {
+        "credentials": 300,
+        "threads": 60,
+        "posts": 600,
+        "pages": 20,
+        "events": 3,
+        "registrations": 300,
+        "seconds": 0.5,
+        "users": {"cached": 8, "uncached": 4, "signed in": 4, "static": 8},
+        "workers": 2,
+        "warm_up_rounds": 3,
+    },
+}
+OTHER_BENCHMARKS = ["catalogue.py", "events_registration.py"]
+
+
+def say(text=""):
+    print(text, flush=True)
+
+
+# --- Environment, database, servers ------------------------------------------
+
+
+def redis_available(host="127.0.0.1", port=6379):
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def bench_environment(database):
+    env = {
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SITE_URL": "http://127.0.0.1:8000",
+        "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "CONN_MAX_AGE": "60",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "GUNICORN_ACCESS_LOG": "",
+    }
+    if redis_available():
+        env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+    return env
+
+
+def ensure_database(name, fresh):
+    import psycopg2
+
+    connection = psycopg2.connect(
+        host="127.0.0.1", port=5432, user="postgres", dbname="postgres"
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        if fresh:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+            say(f"Created database {name}.")
+    connection.close()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env, *, cache_enabled, workers):
+    port = free_port()
+    server_env = {
+        **os.environ,
+        **env,
+        "PAGE_CACHE_ENABLED": "true" if cache_enabled else "false",
+        "BIND": f"127.0.0.1:{port}",
+    }
+    if workers:
+        server_env["WEB_CONCURRENCY"] = str(workers)
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "cms.wsgi",
+        ],
+        cwd=ROOT,
+        env=server_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn stopped:\n{process.stderr.read()}")
+        try:
+            with urllib.request.urlopen(f"{base}/robots.txt", timeout=2):  # noqa: S310
+                return process, base
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def stop_server(process):
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+# --- Data -------------------------------------------------------------------
+
+
+def build_data(sizes, stdout):
+    from django.core.management import call_command, get_commands
+
+    from bench import seed
+
+    started = time.monotonic()
+    call_command("migrate", "--noinput", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    say(f"[{time.monotonic() - started:.0f} s] migrated, static files collected")
+    call_command("seed_demo", stdout=stdout)
+    say(f"[{time.monotonic() - started:.0f} s] demo content")
+    if "seed_bench" in get_commands():
+        try:
+            call_command("seed_bench", "--credentials", str(sizes["credentials"]))
+        except Exception as exc:  # noqa: BLE001 - another app's seeding: report it
+            say(f"note: seed_bench failed ({exc!r}); the catalogue keeps its data")
+    else:
+        say("note: no seed_bench command yet (credentials app); catalogue not seeded")
+    say(f"[{time.monotonic() - started:.0f} s] catalogue")
+    urls = {"standard page": seed.seed_pages(sizes["pages"], stdout)}
+    urls["thread (50 posts)"] = seed.seed_threads(
+        sizes["threads"], sizes["posts"], stdout
+    )
+    urls["event page"] = seed.seed_events(
+        sizes["events"], sizes["registrations"], stdout
+    )
+    return urls
+
+
+# --- Page types ----------------------------------------------------------------
+
+
+def _first_live_page(app_label):
+    from wagtail.models import Page
+
+    page = (
+        Page.objects.live()
+        .public()
+        .filter(content_type__app_label=app_label)
+        .exclude(content_type__model__endswith="indexpage")
+        .order_by("-depth", "path")
+        .first()
+    )
+    return page.url if page else None
+
+
+def _catalogue_url(client):
+    """/catalogue/ with a query and two facet values taken from its own form."""
+    response = client.get("/catalogue/")
+    if response.status_code != 200:
+        return None
+    html = response.content.decode()
+    chosen, names = [], set()
+    for tag in re.findall(r"<input[^>]*type=\"checkbox\"[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]+)"', tag)
+        if name and value and name.group(1) not in names:
+            names.add(name.group(1))
+            chosen.append(f"{name.group(1)}={value.group(1)}")
+        if len(chosen) == 2:
+            break
+    return "/catalogue/?" + "&".join(["q=skills", *chosen])
+
+
+def _entry_url(client):
+    from django.apps import apps
+
+    if apps.is_installed("credentials"):
+        for model in apps.get_app_config("credentials").get_models():
+            if (
+                hasattr(model, "get_absolute_url")
+                and "credential" in model.__name__.lower()
+            ):
+                manager = getattr(model, "objects", None)
+                entry = manager.order_by("pk").first() if manager else None
+                if entry is not None:
+                    try:
+                        return entry.get_absolute_url()
+                    except Exception:  # noqa: BLE001, S112 - not a public entry
+                        continue
+    return None
+
+
+def _api_url(client):
+    response = client.get("/api/v1/openapi.json")
+    if response.status_code != 200:
+        return None
+    paths = [
+        path
+        for path, operations in response.json().get("paths", {}).items()
+        if "get" in operations and "{" not in path
+    ]
+    if not paths:
+        return None
+    paths.sort(key=lambda p: (0 if "credential" in p else 1, len(p)))
+    return paths[0]
+
+
+def discover_page_types(seeded):
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.test import Client
+
+    client = Client()
+    found = [
+        ("home", "/"),
+        ("standard page", seeded.get("standard page")),
+        ("framework page", _first_live_page("frameworks")),
+        ("event page", seeded.get("event page") or _first_live_page("events")),
+        ("catalogue query+facets", _catalogue_url(client)),
+        ("catalogue entry", _entry_url(client)),
+        ("thread (50 posts)", seeded.get("thread (50 posts)")),
+        ("search", "/search/?q=framework"),
+        ("API list", _api_url(client)),
+        ("static (baseline)", staticfiles_storage.url("css/site.css")),
+    ]
+    page_types = []
+    for name, url in found:
+        if url and not name.startswith("static") and client.get(url).status_code == 404:
+            say(f"note: {name} at {url} is not built yet (404); not measured")
+            url = None
+        page_types.append((name, url))
+    return page_types
+
+
+def count_queries(page_types, member):
+    """Queries per page type, anonymous (page cache off) and signed in."""
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    signed_in = Client()
+    signed_in.force_login(member)
+    rows, failures = [], []
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        for name, url in page_types:
+            if url is None or name.startswith("static"):
+                continue
+            counts = []
+            for client in (Client(), signed_in):
+                client.get(url)  # warm per-process caches (site, content types)
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(url)
+                counts.append((response.status_code, len(queries)))
+            rows.append((name, url, counts))
+            for (status, count), who in zip(
+                counts, ("anonymous", "signed in"), strict=False
+            ):
+                if status != 200:
+                    failures.append(f"{name} ({who}) answered {status}")
+                elif count > QUERY_BUDGET:
+                    failures.append(f"{name} ({who}): {count} queries")
+    return rows, failures, signed_in.cookies
+
+
+def print_queries(rows):
+    say(f"\nSQL queries per page type (budget {QUERY_BUDGET}; page cache off)")
+    say(f"{'page type':<26}{'anonymous':>11}{'signed in':>11}  url")
+    for name, url, ((s1, anon), (s2, member)) in rows:
+
+        def flag(status, n):
+            return (  # noqa: E731
+                f"{n}" if status == 200 else f"{n} ({status})"
+            ) + (" !" if n > QUERY_BUDGET or status != 200 else "")
+
+        say(f"{name:<26}{flag(s1, anon):>11}{flag(s2, member):>11}  {url}")
+
+
+# --- Load ------------------------------------------------------------------------
+
+
+def load_scenarios(page_types, cached_base, uncached_base, session_cookies, sizes):
+    scenarios = []
+    users = sizes["users"]
+    seconds = sizes["seconds"]
+    for name, url in page_types:
+        if url is None:
+            continue
+        if name.startswith("static"):
+            scenarios.append(
+                {
+                    "name": f"{name}",
+                    "kind": "static",
+                    "url": cached_base + url,
+                    "users": users["static"],
+                    "seconds": seconds,
+                }
+            )
+            continue
+        for kind, base, cookies in (
+            ("cached", cached_base, {}),
+            ("uncached", uncached_base, {}),
+            ("signed in", cached_base, session_cookies),
+        ):
+            scenarios.append(
+                {
+                    "name": f"{name} · {kind}",
+                    "kind": kind,
+                    "url": base + url,
+                    "users": users[kind],
+                    "seconds": seconds,
+                    "cookies": cookies,
+                }
+            )
+    return scenarios
+
+
+def warm_up(scenarios, rounds):
+    """Load every worker's templates and connections before anything is timed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch(scenario):
+        cookie = "; ".join(f"{k}={v}" for k, v in scenario.get("cookies", {}).items())
+        request = urllib.request.Request(  # noqa: S310 - our own loopback server
+            scenario["url"], headers={"Cookie": cookie} if cookie else {}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                response.read()
+        except OSError:
+            pass  # counted as an error by the timed run if it persists
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(fetch, [s for s in scenarios for _ in range(rounds)]))
+
+
+def run_load(scenarios):
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as spec:
+        json.dump(scenarios, spec)
+    try:
+        process = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "load.py"), spec.name],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.unlink(spec.name)
+    results = [
+        json.loads(line) for line in process.stdout.splitlines() if line.startswith("{")
+    ]
+    if process.returncode != 0:
+        say(process.stderr[-3000:])
+    return results
+
+
+def print_load(scenarios, results, full):
+    by_name = {r["name"]: r for r in results}
+    baseline = next((r["rps"] for r in results if r["name"].startswith("static")), 0)
+    say(
+        "\nLoad (locust on loopback; times in ms; "
+        "'cache' = share of responses served from the page cache)"
+    )
+    header = (
+        f"{'scenario':<40}{'users':>6}{'req/s':>9}{'p50':>7}{'p95':>7}{'p99':>7}"
+        f"{'errors':>8}{'cache':>7}{'÷static':>9}  target"
+    )
+    say(header)
+    say("-" * len(header))
+    errors = []
+    for scenario in scenarios:
+        result = by_name.get(scenario["name"])
+        if result is None:
+            say(f"{scenario['name']:<40} not run")
+            errors.append(f"{scenario['name']}: not run")
+            continue
+        total = sum(result["cache"].values()) or 1
+        hits = result["cache"].get("hit", 0) / total
+        ratio = result["rps"] / baseline if baseline else 0
+        target = TARGETS[scenario["kind"]]
+        verdict = ""
+        if "p95" in target:
+            met = result["p95"] <= target["p95"] and result["rps"] >= target.get(
+                "rps", 0
+            )
+            goal = f"p95<{target['p95']}" + (
+                f", ≥{target['rps']}/s" if "rps" in target else ""
+            )
+            verdict = ("met " if met else "MISSED ") + goal
+        say(
+            f"{scenario['name']:<40}{scenario['users']:>6}{result['rps']:>9.0f}"
+            f"{result['p50']:>7.0f}{result['p95']:>7.0f}{result['p99']:>7.0f}"
+            f"{result['errors']:>8}{hits:>7.0%}{ratio:>9.2f}  {verdict}"
+        )
+        if result["errors"]:
+            errors.append(
+                f"{scenario['name']}: {result['errors']} errors {result['error_kinds']}"
+            )
+    if not full:
+        say("(quick mode: a smoke run with few users; the figures are not targets)")
+    return errors
+
+
+# --- Other apps' benchmarks ----------------------------------------------------
+
+
+def run_other_benchmarks(full, env):
+    for script in OTHER_BENCHMARKS:
+        path = ROOT / "bench" / script
+        if not path.exists():
+            say(f"\nnote: bench/{script} does not exist yet; skipped")
+            continue
+        if not full:
+            say(f"\nnote: bench/{script} runs in full mode only (make bench)")
+            continue
+        say(f"\n== bench/{script} ==")
+        process = subprocess.run(
+            [sys.executable, str(path)],
+            cwd=ROOT,
+            env={**os.environ, **{k: v for k, v in env.items() if k == "REDIS_URL"}},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        say(process.stdout.rstrip())
+        if process.returncode != 0:
+            say(process.stderr[-2000:])
+            yield f"bench/{script} exited with {process.returncode}"
+
+
+# --- Main ------------------------------------------------------------------------
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small data, short runs")
+    parser.add_argument("--database", help="PostgreSQL database name")
+    parser.add_argument("--fresh", action="store_true", help="drop the database first")
+    args = parser.parse_args(argv)
+    mode = "quick" if args.quick else "full"
+    sizes = SIZES[mode]
+    database = args.database or ("mc_bench_quick" if args.quick else "mc_bench")
+    started = time.monotonic()
+
+    env = bench_environment(database)
+    if args.quick:
+        env["STATIC_COMPRESS"] = "false"  # hashing only: collectstatic in seconds
+    os.environ.update(env)
+    ensure_database(database, args.fresh)
+
+    import django
+
+    django.setup()
+    from bench.seed import bench_member
+    from cms.cache import invalidate
+
+    say(
+        f"Benchmark ({mode}) on database {database}; cache: "
+        f"{'Redis' if 'REDIS_URL' in env else 'local memory'}"
+    )
+    build_data(sizes, sys.stdout)
+    say(f"[{time.monotonic() - started:.0f} s] seeded")
+    invalidate()  # nothing cached by an earlier run may answer
+    seeded = {}
+    from bench import seed as bench_seed
+
+    seeded["standard page"] = f"/{bench_seed.BENCH_PAGES_SLUG}/page-0000/"
+    seeded["thread (50 posts)"] = bench_seed.seed_threads(0, 0, open(os.devnull, "w"))  # noqa: SIM115
+    seeded["event page"] = bench_seed.seed_events(0, 0, open(os.devnull, "w"))  # noqa: SIM115
+    page_types = discover_page_types(seeded)
+    for name, url in page_types:
+        if url is None:
+            say(f"note: no {name} to measure (its app has no such content yet)")
+    say(f"[{time.monotonic() - started:.0f} s] data ready")
+
+    rows, failures, cookies = count_queries(page_types, bench_member())
+    print_queries(rows)
+    session_cookies = {key: morsel.value for key, morsel in cookies.items()}
+
+    cached = uncached = None
+    try:
+        cached, cached_base = start_server(
+            env, cache_enabled=True, workers=sizes["workers"]
+        )
+        uncached, uncached_base = start_server(
+            env, cache_enabled=False, workers=sizes["workers"]
+        )
+        scenarios = load_scenarios(
+            page_types, cached_base, uncached_base, session_cookies, sizes
+        )
+        say(f"[{time.monotonic() - started:.0f} s] servers up")
+        warm_up(scenarios, sizes["warm_up_rounds"])
+        results = run_load(scenarios)
+    finally:
+        for process in (cached, uncached):
+            if process is not None:
+                stop_server(process)
+    say(f"[{time.monotonic() - started:.0f} s] load run done")
+    failures += print_load(scenarios, results, mode == "full")
+    failures += list(run_other_benchmarks(mode == "full", env))
+
+    say(f"\nFinished in {time.monotonic() - started:.0f} s.")
+    if failures:
+        say("FAILED:\n  " + "\n  ".join(failures))
+        return FAILED
+    say("OK: every page type within its query budget, no errors.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
