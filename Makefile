@@ -40,13 +40,23 @@ check: $(STAMP)
 test: lint check
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+## Production serving: needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (README)
 serve: $(STAMP)
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) migrate --noinput
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) collectstatic --noinput -v0
-	DJANGO_SETTINGS_MODULE=cms.settings.production $(VENV)/bin/gunicorn cms.wsgi \
-		--bind 127.0.0.1:8000 --workers $$(( $$(nproc) * 2 + 1 )) --access-logfile -
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
+## The background task worker (emails, notifications, indexing) for make serve
 worker: $(STAMP)
-	$(MANAGE) db_worker
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) db_worker
+
+## The benchmark on PostgreSQL (database mc_bench): about 10 minutes
+bench: $(STAMP)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+## The same, with small data and short runs: about 2 minutes
+bench-quick: $(STAMP)
+	$(PY) bench/run.py --quick $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .test-media
