@@ -24,6 +24,11 @@ urlpatterns = [
     path("posts/<int:pk>/decision/", views.mark_decision, name="mark_decision"),
     path("members/", views.directory, name="directory"),
     path("members/<str:username>/", views.profile, name="profile"),
+    path(
+        "members/<str:username>/suspend/",
+        views.suspend_member,
+        name="suspend_member",
+    ),
     path("profile/", views.edit_profile, name="edit_profile"),
     path("notifications/", views.notifications, name="notifications"),
     path("export/", views.export_data, name="export"),

@@ -23,6 +23,7 @@ from .forms import (
     MoveThreadForm,
     PostForm,
     ProfileForm,
+    SuspendForm,
     ThreadForm,
 )
 from .managers import is_moderator
@@ -480,8 +481,36 @@ def profile(request, username):
             "member": member,
             "profile": profile,
             "working_groups": services.working_groups_of(member),
+            "suspend_form": SuspendForm(initial={"days": 7})
+            if is_moderator(request.user)
+            else None,
         },
     )
+
+
+@login_required
+@require_POST
+def suspend_member(request, username):
+    if not is_moderator(request.user):
+        raise Http404
+    member = get_object_or_404(get_user_model(), username=username, is_active=True)
+    form = SuspendForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.CommunityError(
+                _("Enter a number of days between 0 and 3650.")
+            )
+        services.suspend_member(
+            moderator=request.user,
+            member=member,
+            days=form.cleaned_data["days"],
+            reason=form.cleaned_data["reason"],
+        )
+    except services.CommunityError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The member's posting rights have been updated."))
+    return redirect("community:profile", username=username)
 
 
 @login_required

@@ -173,3 +173,25 @@ def test_hidden_posts_are_left_out_of_search_for_members(
     html = client.get("/community/search/", {"q": "Buy"}).content.decode()
     assert "Spammy thread" not in html
     assert Post.objects.visible_to(moderator).filter(pk=flagged.pk).exists()
+
+
+def test_moderator_suspends_from_the_profile_and_lifts_it(
+    client, moderator, member, second_member
+):
+    client.force_login(second_member)
+    assert (
+        client.post("/community/members/member/suspend/", {"days": "3"}).status_code
+        == 404
+    )
+    assert not Profile.objects.get(user=member).is_suspended
+    client.force_login(moderator)
+    page = client.get("/community/members/member/").content.decode()
+    assert "Update suspension" in page
+    client.post("/community/members/member/suspend/", {"days": "3", "reason": "Heat"})
+    assert Profile.objects.get(user=member).is_suspended
+    client.post("/community/members/member/suspend/", {"days": "0"})
+    assert not Profile.objects.get(user=member).is_suspended
+    assert [e.action for e in ModerationLog.objects.order_by("pk")] == [
+        "suspend",
+        "unsuspend",
+    ]
