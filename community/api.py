@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -48,7 +49,7 @@ class PostOut(Schema):
 
     @staticmethod
     def resolve_author(obj):
-        return obj.author.community_profile.name if obj.author else "A former member"
+        return obj.author.community_profile.name if obj.author else _("A former member")
 
     @staticmethod
     def resolve_edited(obj):
