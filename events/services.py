@@ -174,8 +174,7 @@ def register(
                 _allocate(locked, registration, now)
             else:
                 registration.status = Registration.Status.PENDING
-            with transaction.atomic():
-                registration.save()
+            registration.save()
             _log(registration, "registered", user, registration.status)
             _send_email(registration, registration.status)
     except IntegrityError as exc:
