@@ -545,6 +545,20 @@ class DatabaseSiteEngine:
     def remove(self, kind, pk):
         """Nothing to remove: deleted rows leave the database and its index."""
 
+    def refresh_wagtail_index(self, progress=None):
+        """Add rows to Wagtail's search index that bulk imports left out."""
+        from wagtail.search.backends import get_search_backend
+
+        backend = get_search_backend()
+        for model in _wagtail_index_models():
+            total = model.objects.count()
+            done = 0
+            for chunk in _chunks(model.objects.order_by("pk").iterator(2000), 2000):
+                backend.add_bulk(model, chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+
     def rebuild(self, progress=None):
         from wagtail.models import Page
 
@@ -559,6 +573,7 @@ class DatabaseSiteEngine:
             Page.objects.live().filter(depth__gt=1).values_list("pk", flat=True)
         )
         thread_ids = list(Thread.objects.values_list("pk", flat=True))
+        self.refresh_wagtail_index(progress)
         steps = [("documents", pk) for pk in document_ids]
         steps += [("pages", pk) for pk in page_ids]
         steps += [("discussions", pk) for pk in thread_ids]
@@ -597,6 +612,25 @@ def with_query_completions(text, items, limit=SUGGESTION_LIMIT):
             }
         )
     return (queries + items)[:limit]
+
+
+def _wagtail_index_models():
+    from wagtail.documents import get_document_model
+
+    from community.models import Post, Thread
+
+    return [Thread, Post, get_document_model()]
+
+
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def vocabulary_of(*texts, limit=5000):

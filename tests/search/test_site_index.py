@@ -11,6 +11,7 @@ from wagtail.models import Collection
 
 from search.documents import extract_text
 from search.models import DocumentText
+from tests.search.test_site import wagtail_roots  # noqa: E402, F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,338 @@
+"""The site-search benchmark: /search/ at bench scale on PostgreSQL.
+
+    .venv/bin/python bench/search.py [--database mc_bench_search] [--rounds 5]
+
+Uses a PostgreSQL database (created and migrated when missing;
+`mc_bench_search` by default, or BENCH_SEARCH_DATABASE) and tops it up to bench
+scale: 100,000 catalogue entries (`manage.py seed_bench --credentials`),
+10,000 discussion threads (a tenth in a working group's private space) and
+500 pages. Then it times, in
+the server process, a fixed list of queries against the site-wide search:
+
+- the grouped results page (/search/?q=…), as an anonymous visitor;
+- the same page filtered to one kind (/search/?q=…&kind=…);
+- the grouped page for a signed-in working-group member;
+- suggestions as you type (/search/suggest?q=…).
+
+It prints p50, p95 and max per kind against the target p95 < 150 ms, and exits
+non-zero only when a request fails.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGET_P95_MS = 150
+CREDENTIALS = 100_000
+THREADS = 10_000
+PAGES = 500
+QUERIES = [
+    "framework",
+    "assessment",
+    "micro-certification principles",
+    "employer endorsement",
+    "digital badge",
+    "portfolio evidence",
+    "data analytics",
+    "cyber security",
+    "project management",
+    "validation standards",
+    "learner pathway",
+    "webinar transcript",
+    "forum",
+    "stackable credential",
+    "industry partner",
+    "asessment",
+    "curriculum outcome",
+    "health care",
+    "labour market",
+    "competency recognition",
+]
+KIND_CYCLE = ["pages", "documents", "discussions", "catalogue"]
+PREFIXES = ["fr", "fram", "asse", "digi", "port", "cyb", "wor", "emp", "cur", "lab"]
+WORDS = [
+    "assessment",
+    "skills",
+    "framework",
+    "employer",
+    "credential",
+    "learner",
+    "pathway",
+    "digital",
+    "evidence",
+    "badge",
+    "competency",
+    "industry",
+    "college",
+    "university",
+    "stackable",
+    "validation",
+    "workforce",
+    "recognition",
+    "outcome",
+    "partner",
+    "endorsement",
+    "curriculum",
+    "portfolio",
+]
+BENCH_SPACE = "search-bench"
+BENCH_PRIVATE_SPACE = "search-bench-private"
+BENCH_PAGES = "search-bench-pages"
+
+
+def setup(database):
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("PAGE_CACHE_ENABLED", "false")
+    import psycopg2
+
+    connection = psycopg2.connect(
+        host="127.0.0.1", port=5432, user="postgres", dbname="postgres"
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{database}"')
+    connection.close()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from cms.models import HomePage
+
+    if not HomePage.objects.exists():
+        call_command("seed_demo", verbosity=0)
+
+
+def _sentence(rng, words=12):
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def ensure_credentials(count):
+    from django.core.management import call_command
+
+    from credentials.models import MicroCredential
+
+    have = MicroCredential.objects.count()
+    if have < count:
+        print(f"Seeding catalogue entries up to {count:,} (had {have:,})…", flush=True)
+        call_command("seed_bench", "--credentials", str(count))
+
+
+def ensure_pages(count):
+    from cms.models import HomePage, StandardPage
+
+    home = HomePage.objects.get()
+    parent = home.get_children().filter(slug=BENCH_PAGES).first()
+    if parent is None:
+        parent = StandardPage(title="Search benchmark pages", slug=BENCH_PAGES)
+        home.add_child(instance=parent)
+    parent = parent.specific
+    have = parent.get_children().count()
+    rng = random.Random(7 + have)
+    if have < count:
+        print(f"Adding {count - have} pages…", flush=True)
+    for number in range(have, count):
+        body = [
+            ("heading", {"text": _sentence(rng, 3), "level": "h2", "anchor": ""}),
+            ("paragraph", f"<p>{_sentence(rng, 80)}</p>"),
+            ("heading", {"text": _sentence(rng, 3), "level": "h2", "anchor": ""}),
+            ("paragraph", f"<p>{_sentence(rng, 80)}</p>"),
+        ]
+        parent.add_child(
+            instance=StandardPage(
+                title=f"Search bench page {number:04d}: {_sentence(rng, 3)}",
+                slug=f"page-{number:04d}",
+                summary=_sentence(rng),
+                body=body,
+            )
+        )
+
+
+def ensure_threads(count):
+    """`count` threads of three posts, a tenth in a working group's space."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from community.models import Post, Space, Thread, WorkingGroup
+
+    group, _ = WorkingGroup.objects.get_or_create(
+        slug="search-bench-group", defaults={"name": "Search bench group"}
+    )
+    public, _ = Space.objects.get_or_create(
+        slug=BENCH_SPACE, defaults={"name": "Search bench", "visibility": "public"}
+    )
+    private, _ = Space.objects.get_or_create(
+        slug=BENCH_PRIVATE_SPACE,
+        defaults={
+            "name": "Search bench (private)",
+            "visibility": "group",
+            "working_group": group,
+        },
+    )
+    have = Thread.objects.filter(space__in=[public, private]).count()
+    if have >= count:
+        return False
+    print(f"Adding {count - have:,} threads…", flush=True)
+    rng = random.Random(11 + have)
+    now = timezone.now()
+    for start in range(have, count, 1000):
+        with transaction.atomic():
+            threads = Thread.objects.bulk_create(
+                [
+                    Thread(
+                        space=private if number % 10 == 0 else public,
+                        title=_sentence(rng, 6),
+                        created_at=now - datetime.timedelta(minutes=number),
+                        last_activity_at=now - datetime.timedelta(minutes=number),
+                        reply_count=2,
+                    )
+                    for number in range(start, min(count, start + 1000))
+                ]
+            )
+            Post.objects.bulk_create(
+                [
+                    Post(thread=thread, body=text, body_html=f"<p>{text}</p>")
+                    for thread in threads
+                    for text in (_sentence(rng, 40) for _ in range(3))
+                ],
+                batch_size=5000,
+            )
+    return True
+
+
+def build(args):
+    from django.core.management import call_command
+    from django.db import connection
+
+    ensure_credentials(args.credentials)
+    ensure_pages(args.pages)
+    if ensure_threads(args.threads) or args.rebuild:
+        # Bulk-created rows are not in Wagtail's index yet: rebuild it.
+        print("Rebuilding the site search index…", flush=True)
+        call_command("rebuild_search", "--only", "site")
+        print(flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def member():
+    from django.contrib.auth import get_user_model
+
+    from community.models import Membership, WorkingGroup
+    from tests.conftest import make_user
+
+    user = get_user_model().objects.filter(email="search-bench@example.org").first()
+    if user is None:
+        user = make_user("search-bench@example.org")
+    Membership.objects.get_or_create(
+        working_group=WorkingGroup.objects.get(slug="search-bench-group"),
+        user=user,
+        defaults={"status": "active"},
+    )
+    return user
+
+
+def percentile(samples, fraction):
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))
+    return ordered[index]
+
+
+def measure(rounds):
+    from django.test import Client
+
+    from search.site import get_site_engine
+
+    anonymous = Client()
+    signed_in = Client()
+    signed_in.force_login(member())
+    timings = {
+        "grouped": [],
+        "one kind": [],
+        "member, grouped": [],
+        "suggest": [],
+    }
+    totals = {}
+    failures = []
+    for round_number in range(rounds + 1):  # the first round warms up
+        for number, text in enumerate(QUERIES):
+            kind = KIND_CYCLE[number % len(KIND_CYCLE)]
+            prefix = PREFIXES[number % len(PREFIXES)]
+            requests = [
+                ("grouped", anonymous, "/search/?" + urlencode({"q": text})),
+                (
+                    "one kind",
+                    anonymous,
+                    "/search/?" + urlencode({"q": text, "kind": kind, "page": 2}),
+                ),
+                ("member, grouped", signed_in, "/search/?" + urlencode({"q": text})),
+                ("suggest", anonymous, "/search/suggest?" + urlencode({"q": prefix})),
+            ]
+            for name, client, url in requests:
+                started = time.perf_counter()
+                response = client.get(url)
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status_code != 200:
+                    failures.append(f"{url}: {response.status_code}")
+                if round_number:
+                    timings[name].append(elapsed)
+            if not round_number:
+                totals[text] = get_site_engine().search(text).all_total
+    return timings, totals, failures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database", default=os.environ.get("BENCH_SEARCH_DATABASE", "mc_bench_search")
+    )
+    parser.add_argument("--credentials", type=int, default=CREDENTIALS)
+    parser.add_argument("--threads", type=int, default=THREADS)
+    parser.add_argument("--pages", type=int, default=PAGES)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--rebuild", action="store_true", help="rebuild the site index first"
+    )
+    args = parser.parse_args()
+
+    setup(args.database)
+    build(args)
+    print(
+        f"Site search benchmark on PostgreSQL database {args.database}: "
+        f"{args.credentials:,} catalogue entries, {args.threads:,} threads, "
+        f"{args.pages} pages; {len(QUERIES)} queries, {args.rounds} rounds after "
+        "a warm-up"
+    )
+    timings, totals, failures = measure(args.rounds)
+    print(f"{'':16} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target p95 < 150 ms")
+    for kind, samples in timings.items():
+        p95 = percentile(samples, 0.95)
+        verdict = "met" if p95 < TARGET_P95_MS else "MISSED"
+        print(
+            f"{kind:16} {statistics.median(samples):8.1f} {p95:8.1f} "
+            f"{max(samples):8.1f}  {verdict}"
+        )
+    print("results per query: " + ", ".join(f"{q!r} {n}" for q, n in totals.items()))
+    if failures:
+        print("FAILED requests:\n  " + "\n  ".join(failures))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
