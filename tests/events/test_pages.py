@@ -376,3 +376,30 @@ def test_event_page_query_count_is_the_same_for_5_and_50_sessions(
     with django_assert_num_queries(EVENT_PAGE_QUERIES):
         response = client.get(large.url)
     assert response.content.decode().count('<th scope="row"') == 50
+
+
+def test_site_search_finds_the_event_but_never_its_joining_link(
+    client, make_event, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = make_event(title="Assessment Summit", summary="A summit on assessment.")
+    html = client.get("/search/", {"q": "Assessment Summit"}).content.decode()
+    assert event.url in html
+    for query in (JOIN, "meet.example.org"):
+        html = client.get("/search/", {"q": query}).content.decode()
+        # The query is echoed back; the event must not be found by its link.
+        assert event.url not in html
+        assert "Assessment Summit" not in html
+
+
+def test_event_dates_follow_the_visitors_language(client, make_event):
+    from datetime import UTC, datetime
+
+    event = make_event(
+        start=datetime(2031, 5, 14, 13, 0, tzinfo=UTC),
+        end=datetime(2031, 5, 14, 21, 0, tzinfo=UTC),
+    )
+    english = client.get(event.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    french = client.get(event.url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "May 14, 2031" in english
+    assert "14 mai 2031" in french
