@@ -438,3 +438,19 @@ def test_search_page_query_count_does_not_grow_with_results(
     with django_assert_num_queries(FILTERED_QUERIES):
         response = search(client, "badge", kind="documents")
     assert len(response.context["result"].groups["documents"]) == min(rows, 10)
+
+
+def test_staff_see_popular_queries_in_the_admin(client, staff_with_mfa):
+    from django.urls import reverse
+
+    for _ in range(3):
+        search(client, "forum registration")
+    search(client, "webinar")
+    url = reverse("wagtailsearchpromotions:search_terms")
+    assert client.get(url).status_code == 302  # visitors are sent to sign in
+    client.force_login(staff_with_mfa)
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "forum registration" in html
+    assert html.index("forum registration") < html.index("webinar")
