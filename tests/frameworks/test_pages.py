@@ -145,3 +145,40 @@ def test_drafts_are_in_no_listing_feed_or_sitemap(client, framework_index):
         FrameworkPage.objects.visible_to(anonymous).values_list("title", flat=True)
     )
     assert titles == {"Published guide"}
+
+
+def test_seed_builds_the_demo_and_running_it_again_changes_nothing(seeded):
+    from django.contrib.auth.models import Group
+    from wagtail.documents import get_document_model
+    from wagtail.models import Page, Revision, WorkflowState
+
+    from frameworks import seed
+    from frameworks.models import FrameworkVersion
+
+    assert list(seeded.versions.values_list("number", flat=True)) == ["1.0"]
+    draft = seeded.get_latest_revision_as_object()
+    assert draft.version == "1.1"
+    state = WorkflowState.objects.get(object_id=str(seeded.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert state.workflow.name == "Framework review"
+    (download,) = draft.downloads.all()
+    assert download.document.collection.name == "Framework drafts"
+    assert FrameworkPage.objects.get(slug=seed.PRINCIPLES_SLUG).live
+    assert (
+        Group.objects.get(name="Micro-Certification Working Group")
+        .user_set.filter(email=seed.WORKING_GROUP_EMAIL)
+        .exists()
+    )
+
+    def counts():
+        return [
+            Page.objects.count(),
+            Revision.objects.count(),
+            get_document_model().objects.count(),
+            FrameworkVersion.objects.count(),
+            WorkflowState.objects.count(),
+        ]
+
+    before = counts()
+    seed.seed(io.StringIO())
+    assert counts() == before
