@@ -18,3 +18,8 @@ api.add_router("/", credentials_router)
 from community.api import router as community_router  # noqa: E402
 
 api.add_router("/", community_router)
+
+# Events: /api/v1/events
+from events.api import router as events_router  # noqa: E402
+
+api.add_router("/", events_router)

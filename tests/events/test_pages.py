@@ -403,3 +403,22 @@ def test_event_dates_follow_the_visitors_language(client, make_event):
     french = client.get(event.url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "May 14, 2031" in english
     assert "14 mai 2031" in french
+
+
+def test_api_lists_upcoming_events_without_the_joining_link(client, make_event):
+    event = make_event(capacity=3)
+    seat(event, 1)
+    draft = make_event(title="Draft forum")
+    draft.unpublish()
+    response = client.get("/api/v1/events")
+    assert response.status_code == 200
+    data = response.json()
+    assert [item["title"] for item in data] == [event.title]
+    assert data[0]["seats_left"] == 2
+    assert data[0]["state"] == "open"
+    assert data[0]["format"] == "hybrid"
+    assert JOIN not in response.content.decode()
+    detail = client.get(f"/api/v1/events/{event.pk}")
+    assert detail.json()["ics_url"].endswith(event.url + "calendar/")
+    assert JOIN not in detail.content.decode()
+    assert client.get(f"/api/v1/events/{draft.pk}").status_code == 404
