@@ -1,7 +1,9 @@
+from django.db import transaction
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
-from .models import EventPage
+from .models import EventPage, Registration
 
 
 @receiver(page_published, sender=EventPage)
@@ -11,3 +13,21 @@ def seat_waitlist_after_capacity_change(sender, instance, revision=None, **kwarg
 
     user = getattr(revision, "user", None) if revision is not None else None
     fill_from_waitlist(event=instance, actor=user)
+
+
+@receiver(post_delete, sender=Registration)
+def seat_waitlist_after_deletion(sender, instance, **kwargs):
+    """A seated registration deleted outright (e.g. with its member's account)
+    frees its seat just as a cancellation does."""
+    if instance.status != Registration.Status.CONFIRMED:
+        return
+    event_id = instance.event_id
+
+    def promote():
+        from .services import fill_from_waitlist
+
+        event = EventPage.objects.filter(pk=event_id).first()
+        if event is not None:
+            fill_from_waitlist(event=event)
+
+    transaction.on_commit(promote)

@@ -193,3 +193,33 @@ def test_check_in_by_code(event, staff):
         services.check_in(event=event, code=registration.code, actor=staff)
     with pytest.raises(services.RegistrationError):
         services.check_in(event=event, code="NOPE1234", actor=staff)
+
+
+def test_deleting_a_seated_registration_frees_the_seat_for_the_waitlist(
+    make_event, user, django_capture_on_commit_callbacks
+):
+    """E.g. when a member deletes their account, their registrations go too."""
+    from community.services import delete_account
+
+    event = make_event(capacity=1)
+    services.register(
+        event=event, user=user, name="Mira", email=user.email, email_verified=True
+    )
+    waiting = register(event, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_account(user=user)
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+    assert [m.to for m in mail.outbox if "seat" in m.subject.lower()] == [
+        ["person2@example.org"]
+    ]
+
+
+def test_deleting_an_event_with_registrations_works(
+    event, django_capture_on_commit_callbacks
+):
+    register(event, 1)
+    register(event, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        event.delete()
+    assert Registration.objects.count() == 0
