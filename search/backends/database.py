@@ -24,7 +24,17 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connections, router
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
 
 from ..base import FacetResult, FacetValue, SearchResult, query_words
 from ..models import Term
@@ -50,18 +60,21 @@ class DatabaseEngine:
             name: self.facet_q(index.get_facet(name), values)
             for name, values in query.filters.items()
         }
-        facets, total = self.facet_counts(matched, query, filter_qs)
-        filtered = matched.filter(*filter_qs.values())
-        if total is None:
-            total = filtered.count()
-        hits = []
-        if total and query.offset < total:
-            ordered = self.order(filtered, query)
-            hits = list(
-                index.prepare_hits(ordered)[
-                    query.offset : query.offset + query.per_page
-                ]
-            )
+        if query_words(query.text) and query.facets:
+            facets, total, hits = self.single_pass(matched, query)
+        else:
+            facets, total = self.facet_counts(matched, query, filter_qs)
+            filtered = matched.filter(*filter_qs.values())
+            if total is None:
+                total = filtered.count()
+            hits = []
+            if total and query.offset < total:
+                ordered = self.order(filtered, query)
+                hits = list(
+                    index.prepare_hits(ordered)[
+                        query.offset : query.offset + query.per_page
+                    ]
+                )
         suggestions = []
         if not total and query.text:
             suggestions = self.suggest(query.text, base)
@@ -246,6 +259,176 @@ class DatabaseEngine:
             values.append(FacetValue(value=value, label=value, count=0, selected=True))
         return FacetResult(
             name=facet.name, label=facet.label, values=values, has_more=has_more
+        )
+
+    # --- One pass over the matched rows (text queries) -------------------------
+
+    def single_pass(self, matched, query):
+        """Hits, total and facet counts from one read of the rows the text matched.
+
+        A text query matches a small part of the catalogue, but each grouped
+        query would read those rows from the table again. Here one query returns
+        every matched row, already in result order, with one boolean per fixed
+        facet value and the value of each single-valued open facet; the counts
+        are then taken in memory, and many-valued facets (skills) cost one
+        grouped query. Query count: 2 to 3, plus the page of hits.
+        """
+        index = self.index
+        requested = set(query.facets)
+        fixed = [f for f in index.facets if f.is_fixed]
+        single = [f for f in index.facets if not f.is_fixed and not f.multivalued]
+        multi = [f for f in index.facets if f.multivalued]
+        annotations = {}
+        for facet in fixed:
+            for number, option in enumerate(facet.options):
+                annotations[f"_f_{facet.name}_{number}"] = ExpressionWrapper(
+                    option.q, output_field=BooleanField()
+                )
+        columns = ["pk", *annotations]
+        for facet in single:
+            columns += [facet.field, facet.label_field]
+        ordered = self.order(matched.annotate(**annotations), query)
+        rows = list(ordered.values_list(*columns))
+
+        selected = query.filters
+        # For many-valued facets with a selection: which rows have a selected value.
+        multi_pass = {}
+        model = index.model
+        for facet in multi:
+            if facet.name in selected:
+                multi_pass[facet.name] = set(
+                    model._default_manager.filter(
+                        pk__in=[row[0] for row in rows],
+                        **{f"{facet.field}__in": selected[facet.name]},
+                    ).values_list("pk", flat=True)
+                )
+
+        option_index = {}
+        position = 1
+        for facet in fixed:
+            option_index[facet.name] = (position, len(facet.options))
+            position += len(facet.options)
+        single_index = {}
+        for facet in single:
+            single_index[facet.name] = position
+            position += 2
+
+        def failing(row):
+            failed = []
+            for name, values in selected.items():
+                facet = index.get_facet(name)
+                if facet.is_fixed:
+                    start, _count = option_index[name]
+                    ok = any(
+                        row[start + number]
+                        for number, option in enumerate(facet.options)
+                        if option.value in values
+                    )
+                elif facet.multivalued:
+                    ok = row[0] in multi_pass[name]
+                else:
+                    ok = str(row[single_index[name]]) in values
+                if not ok:
+                    failed.append(name)
+                    if len(failed) > 1:
+                        break
+            return failed
+
+        hit_ids = []
+        fixed_counts = {f.name: [0] * len(f.options) for f in fixed}
+        single_counts = {f.name: {} for f in single}
+        multi_pools = {f.name: [] for f in multi}
+        for row in rows:
+            failed = failing(row)
+            if len(failed) > 1:
+                continue
+            if not failed:
+                hit_ids.append(row[0])
+            only = failed[0] if failed else None
+            for facet in fixed:
+                if only is None or only == facet.name:
+                    start, count = option_index[facet.name]
+                    counts = fixed_counts[facet.name]
+                    for number in range(count):
+                        if row[start + number]:
+                            counts[number] += 1
+            for facet in single:
+                if only is None or only == facet.name:
+                    at = single_index[facet.name]
+                    if row[at] is not None:
+                        key = str(row[at])
+                        label, n = single_counts[facet.name].get(key, (row[at + 1], 0))
+                        single_counts[facet.name][key] = (label, n + 1)
+            for facet in multi:
+                if only is None or only == facet.name:
+                    multi_pools[facet.name].append(row[0])
+
+        results = {}
+        for facet in index.facets:
+            if facet.name not in requested:
+                continue
+            chosen = set(selected.get(facet.name, ()))
+            if facet.is_fixed:
+                results[facet.name] = FacetResult(
+                    name=facet.name,
+                    label=facet.label,
+                    values=[
+                        FacetValue(
+                            value=option.value,
+                            label=option.label,
+                            count=fixed_counts[facet.name][number],
+                            selected=option.value in chosen,
+                        )
+                        for number, option in enumerate(facet.options)
+                    ],
+                )
+                continue
+            if facet.multivalued:
+                ids = multi_pools[facet.name]
+                counted = {}
+                if ids:
+                    counted = {
+                        str(row[facet.field]): (row[facet.label_field], row["n"])
+                        for row in model._default_manager.filter(pk__in=ids)
+                        .exclude(**{f"{facet.field}__isnull": True})
+                        .values(facet.field, facet.label_field)
+                        .annotate(n=Count("pk"))
+                    }
+            else:
+                counted = single_counts[facet.name]
+            results[facet.name] = self._top_values(facet, query, counted, chosen)
+
+        total = len(hit_ids)
+        page_ids = hit_ids[query.offset : query.offset + query.per_page]
+        hits = []
+        if page_ids:
+            by_pk = {
+                obj.pk: obj
+                for obj in index.prepare_hits(
+                    model._default_manager.filter(pk__in=page_ids)
+                )
+            }
+            hits = [by_pk[pk] for pk in page_ids if pk in by_pk]
+        return results, total, hits
+
+    def _top_values(self, facet, query, counted, chosen):
+        """The most frequent values of an open facet, and every selected one."""
+        size = query.facet_sizes.get(facet.name) or facet.size or 20
+        ranked = sorted(counted.items(), key=lambda item: (-item[1][1], item[1][0]))
+        shown = ranked[:size]
+        shown_keys = {key for key, _value in shown}
+        shown += [item for item in ranked[size:] if item[0] in chosen]
+        values = [
+            FacetValue(value=key, label=label, count=n, selected=key in chosen)
+            for key, (label, n) in shown
+        ]
+        for value in sorted(chosen - shown_keys - {key for key, _v in shown}):
+            values.append(FacetValue(value=value, label=value, count=0, selected=True))
+        return FacetResult(
+            name=facet.name,
+            label=facet.label,
+            values=values,
+            has_more=len(ranked) > size,
         )
 
     # --- Did you mean ---------------------------------------------------------

@@ -1,0 +1,190 @@
+"""The catalogue benchmark: search with two facets and all facet counts at 100,000 entries.
+
+    .venv/bin/python bench/catalogue.py [--database mc_bench] [--count 100000]
+
+Uses a PostgreSQL database (created and migrated when missing; `mc_bench` by
+default, the harness's, or BENCH_DATABASE), tops the catalogue up to `--count`
+generated entries with `manage.py seed_bench --credentials N` when it has fewer,
+then times, in the server process, a fixed list of one-to-three-word queries,
+each with two facet values selected and every facet counted:
+
+- the catalogue page (/catalogue/?q=…&facet=…&facet=…), rendered in full;
+- the same query through the API (/api/v1/credentials?…);
+- the search engine call alone.
+
+It prints p50, p95 and max per kind, against the target p95 < 100 ms, and exits
+non-zero only when a request fails.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGET_P95_MS = 100
+QUERIES = [
+    "data",
+    "data analytics",
+    "cyber security",
+    "project management",
+    "sql",
+    "python dashboards",
+    "agile leadership",
+    "health care",
+    "heat pump installation",
+    "digital marketing",
+    "accessibility",
+    "supply chain logistics",
+    "machine learning",
+    "cloud security",
+    "incident response",
+    "building information modelling",
+    "statistics",
+    "lean process",
+    "mental health",
+    "robotics maintenance",
+]
+FACET_PAIRS = [
+    {"mode": "online", "cost": "free"},
+    {"level": "intermediate", "provider_type": "college"},
+    {"language": "en", "duration": "5-8"},
+    {"mode": "hybrid", "osap": "yes"},
+    {"cost": "500-1000", "level": "advanced"},
+]
+
+
+def setup(database):
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("PAGE_CACHE_ENABLED", "false")
+    import psycopg2
+
+    connection = psycopg2.connect(
+        host="127.0.0.1", port=5432, user="postgres", dbname="postgres"
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{database}"')
+    connection.close()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def ensure_entries(count):
+    from django.core.management import call_command
+    from django.db import connection
+
+    from credentials.bench import BENCH_PREFIX
+    from credentials.models import MicroCredential
+
+    have = MicroCredential.objects.filter(external_id__startswith=BENCH_PREFIX).count()
+    if have < count:
+        print(f"Seeding {count:,} catalogue entries (had {have:,})…", flush=True)
+        started = time.monotonic()
+        call_command("seed_bench", "--credentials", str(count))
+        print(f"Seeded in {time.monotonic() - started:.1f} s", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return MicroCredential.objects.count(), MicroCredential.objects.public().count()
+
+
+def cases():
+    for number, text in enumerate(QUERIES):
+        yield text, FACET_PAIRS[number % len(FACET_PAIRS)]
+
+
+def percentile(samples, fraction):
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))
+    return ordered[index]
+
+
+def measure(rounds):
+    from django.test import Client
+
+    from credentials.search import FACET_NAMES, INDEX_NAME
+    from search.base import SearchQuery
+    from search.registry import get_engine
+
+    client = Client()
+    engine = get_engine(INDEX_NAME)
+    timings = {"catalogue page": [], "API": [], "engine only": []}
+    totals = {}
+    failures = []
+    for round_number in range(rounds + 1):  # the first round warms up
+        for text, facets in cases():
+            params = urlencode({"q": text, **facets})
+            for kind, url in [
+                ("catalogue page", f"/catalogue/?{params}"),
+                ("API", f"/api/v1/credentials?{params}"),
+            ]:
+                started = time.perf_counter()
+                response = client.get(url)
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status_code != 200:
+                    failures.append(f"{url}: {response.status_code}")
+                if round_number:
+                    timings[kind].append(elapsed)
+                if kind == "API" and not round_number:
+                    totals[text] = response.json()["total"]
+            started = time.perf_counter()
+            engine.search(
+                SearchQuery(
+                    text=text,
+                    filters={name: (value,) for name, value in facets.items()},
+                    facets=FACET_NAMES,
+                )
+            )
+            if round_number:
+                timings["engine only"].append((time.perf_counter() - started) * 1000)
+    return timings, totals, failures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database", default=os.environ.get("BENCH_DATABASE", "mc_bench")
+    )
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    setup(args.database)
+    entries, public = ensure_entries(args.count)
+    print(
+        f"Catalogue benchmark on PostgreSQL database {args.database}: "
+        f"{entries:,} entries ({public:,} public), {len(QUERIES)} queries with two "
+        f"facets selected and all facet counts, {args.rounds} rounds after a warm-up"
+    )
+    timings, totals, failures = measure(args.rounds)
+    print(f"{'':16} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target p95 < 100 ms")
+    for kind, samples in timings.items():
+        p95 = percentile(samples, 0.95)
+        verdict = "met" if p95 < TARGET_P95_MS else "MISSED"
+        print(
+            f"{kind:16} {statistics.median(samples):8.1f} {p95:8.1f} "
+            f"{max(samples):8.1f}  {verdict}"
+        )
+    print("results per query: " + ", ".join(f"{q!r} {n}" for q, n in totals.items()))
+    if failures:
+        print("FAILED requests:\n  " + "\n  ".join(failures))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
