@@ -206,3 +206,26 @@ def test_staff_email_form_rejects_empty_message(staff_client, event):
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_staff_can_open_the_event_webinar_and_speaker_editors(staff_client, home_page):
+    import io as _io
+
+    from events import seed as events_seed
+    from events.models import EventIndexPage, EventPage, WebinarPage
+
+    events_seed.seed(_io.StringIO())
+    forum = EventPage.objects.get()
+    webinar = WebinarPage.objects.get()
+    index = EventIndexPage.objects.get()
+    for url in [
+        f"/admin/pages/{forum.pk}/edit/",
+        f"/admin/pages/{webinar.pk}/edit/",
+        f"/admin/pages/add/events/eventpage/{index.pk}/",
+        "/admin/snippets/events/speaker/",
+    ]:
+        response = staff_client.get(url)
+        assert response.status_code == 200, url
+    html = staff_client.get(f"/admin/pages/{forum.pk}/edit/").content.decode()
+    assert "Welcome and opening remarks" in html  # the agenda inline
+    assert "online joining link" in html.lower()
