@@ -454,3 +454,19 @@ def test_staff_see_popular_queries_in_the_admin(client, staff_with_mfa):
     html = response.content.decode()
     assert "forum registration" in html
     assert html.index("forum registration") < html.index("webinar")
+
+
+def test_a_word_in_a_webinar_transcript_links_to_the_transcript(
+    client, home_page, commit
+):
+    import os
+
+    from events import seed as events_seed
+
+    with commit():
+        events_seed.seed(stdout=open(os.devnull, "w"))  # noqa: SIM115
+    result = search(client, "investing").context["result"]
+    assert result.counts["pages"] == 1
+    hit = result.groups["pages"][0]
+    assert hit.url.endswith("#transcript-heading")
+    assert "<mark>investing</mark>" in hit.snippet
