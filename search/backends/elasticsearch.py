@@ -55,7 +55,11 @@ _clients = {}
 TEXT = {
     "type": "text",
     "analyzer": "english",
-    "fields": {"fr": {"type": "text", "analyzer": "french"}},
+    "fields": {
+        "fr": {"type": "text", "analyzer": "french"},
+        # for sorting by a text field (e.g. title), as the database does
+        "raw": {"type": "keyword", "ignore_above": 256},
+    },
 }
 KEYWORD = {"type": "keyword"}
 SETTINGS = {"number_of_shards": 1, "max_result_window": 200_000}
@@ -182,18 +186,21 @@ def _sort_fields(index):
                 yield item.name
 
 
-def _es_sort(item):
+def _es_sort(item, text_paths=()):
+    def name(path):
+        return es_field(path) + (".raw" if path in text_paths else "")
+
     if isinstance(item, str):
         desc = item.startswith("-")
-        return {es_field(item.lstrip("-")): {"order": "desc" if desc else "asc"}}
+        return {name(item.lstrip("-")): {"order": "desc" if desc else "asc"}}
     if isinstance(item, OrderBy):
         order = {"order": "desc" if item.descending else "asc"}
         if item.nulls_last:
             order["missing"] = "_last"
         elif item.nulls_first:
             order["missing"] = "_first"
-        return {es_field(item.expression.name): order}
-    return {es_field(item.name): {"order": "asc"}}
+        return {name(item.expression.name): order}
+    return {name(item.name): {"order": "asc"}}
 
 
 def _value(obj, path):
@@ -242,6 +249,7 @@ class ElasticsearchEngine:
     def mappings(self):
         properties = {es_field(path): TEXT for path, _w in self.index.text_fields}
         properties["title_sort"] = KEYWORD
+        properties["pk"] = {"type": "long"}
         properties["suggest"] = {"type": "completion"}
         return {
             "dynamic_templates": [
@@ -259,6 +267,7 @@ class ElasticsearchEngine:
             source[es_field(path)] = " ".join(map(str, _value(obj, path)))
         title = getattr(obj, "title", "") or str(obj)
         source["title_sort"] = title.lower()[:200]
+        source["pk"] = obj.pk
         source["suggest"] = {"input": [title[:200]]}
         return {"_id": str(obj.pk), "_source": source}
 
@@ -426,9 +435,13 @@ class ElasticsearchEngine:
 
     def sort(self, query):
         if query.sort == "relevance" and query_words(query.text):
-            return ["_score", "title_sort", {"_id": "asc"}]
+            return ["_score", "title_sort", {"pk": "asc"}]
         sort = query.sort if query.sort != "relevance" else self.index.unranked_sort
-        return [*(_es_sort(item) for item in self.index.sorts[sort]), {"_id": "asc"}]
+        text_paths = {path for path, _weight in self.index.text_fields}
+        return [
+            *(_es_sort(item, text_paths) for item in self.index.sorts[sort]),
+            {"pk": "asc"},
+        ]
 
     def facet_result(self, facet, response, query):
         aggregation = response.aggregations[f"f_{facet.name}"]
