@@ -470,3 +470,20 @@ def test_a_word_in_a_webinar_transcript_links_to_the_transcript(
     hit = result.groups["pages"][0]
     assert hit.url.endswith("#transcript-heading")
     assert "<mark>investing</mark>" in hit.snippet
+
+
+def test_permission_changes_apply_at_once(client, commit):
+    collection = Collection.get_first_root_node().add_child(name="Reports")
+    space = Space.objects.create(name="Open", slug="open", visibility="public")
+    with commit():
+        add_document("Gecko survey", ["gecko"], collection=collection)
+        add_thread(space, "Gecko sightings", "A gecko.")
+    assert search(client, "gecko").context["result"].all_total == 2
+    CollectionViewRestriction.objects.create(
+        collection=collection, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    space.visibility = "members"
+    space.save()
+    assert search(client, "gecko").context["result"].all_total == 0
+    client.force_login(make_user("signed-in@example.org"))
+    assert search(client, "gecko").context["result"].all_total == 2
