@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from wagtail.models import Revision, TaskState, WorkflowState
+from wagtail.models import Comment, Revision, TaskState, WorkflowState
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from frameworks.models import FrameworkPage
 
@@ -183,3 +184,28 @@ def test_coordinator_can_schedule_publication(client, framework, staff_with_mfa)
         .versions.filter(number="1.1")
         .exists()
     )
+
+
+def test_working_group_comments_on_a_draft_and_the_coordinator_reads_it(
+    client, framework, wg_member, staff_with_mfa
+):
+    client.force_login(wg_member)
+    data = edit_form_data(
+        framework, sections=[("Scope", "Colleges and universities.")], version="1.1"
+    )
+    comment = {
+        "contentpath": "title",
+        "text": "Should the title say 'principles' too?",
+        "position": "",
+        "replies": inline_formset([]),
+    }
+    data.update(nested_form_data({"comments": inline_formset([comment])}))
+    response = client.post(f"/admin/pages/{framework.pk}/edit/", data)
+    assert response.status_code == 302
+    saved = Comment.objects.get(page=framework)
+    assert saved.user == wg_member
+    assert saved.text == "Should the title say 'principles' too?"
+
+    client.force_login(staff_with_mfa)
+    html = client.get(f"/admin/pages/{framework.pk}/edit/").content.decode()
+    assert "Should the title say" in html
