@@ -23,3 +23,8 @@ api.add_router("/", community_router)
 from events.api import router as events_router  # noqa: E402
 
 api.add_router("/", events_router)
+
+# Frameworks: /api/v1/frameworks
+from frameworks.api import router as frameworks_router  # noqa: E402
+
+api.add_router("/", frameworks_router)
