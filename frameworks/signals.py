@@ -16,6 +16,13 @@ def on_index_created(sender, instance, created, raw=False, **kwargs):
 
 
 def on_document_served(sender, instance, request=None, **kwargs):
+    # One count per download: not HEAD requests, nor a PDF viewer's later range
+    # requests for the rest of a file it is already showing.
+    if request is None or request.method != "GET":
+        return
+    requested_range = request.headers.get("Range", "")
+    if requested_range and not requested_range.replace(" ", "").startswith("bytes=0-"):
+        return
     services.record_download(document=instance)
 
 

@@ -182,3 +182,13 @@ def test_seed_builds_the_demo_and_running_it_again_changes_nothing(seeded):
     before = counts()
     seed.seed(io.StringIO())
     assert counts() == before
+
+
+def test_a_download_counts_once_whatever_the_viewer_asks_for(client, seeded):
+    document = seeded.downloads.get().document
+    client.head(document.url)
+    client.get(document.url, HTTP_RANGE="bytes=200-")
+    assert not DocumentDownloadCount.objects.filter(document=document).exists()
+    client.get(document.url, HTTP_RANGE="bytes=0-")
+    client.get(document.url)
+    assert DocumentDownloadCount.objects.get(document=document).count == 2
