@@ -1,4 +1,4 @@
-"""The catalogue benchmark: search with two facets and all facet counts at 100,000 entries.
+"""The catalogue benchmark: a query, two facets and all facet counts at 100,000 entries.
 
     .venv/bin/python bench/catalogue.py [--database mc_bench] [--count 100000]
 

@@ -25,10 +25,9 @@ from django.contrib.postgres.search import (
 )
 from django.db import connections, router
 from django.db.models import (
-    BooleanField,
+    BigIntegerField,
     Case,
     Count,
-    ExpressionWrapper,
     F,
     IntegerField,
     Q,
@@ -268,102 +267,122 @@ class DatabaseEngine:
 
         A text query matches a small part of the catalogue, but each grouped
         query would read those rows from the table again. Here one query returns
-        every matched row, already in result order, with one boolean per fixed
-        facet value and the value of each single-valued open facet; the counts
-        are then taken in memory, and many-valued facets (skills) cost one
-        grouped query. Query count: 2 to 3, plus the page of hits.
+        every matched row as its id, a bit mask of the fixed facet values it has
+        and the value of each single-valued open facet; rows that look alike
+        are counted together in memory, many-valued facets (skills) cost one
+        grouped query, and only the hits are then ranked and sorted. Query
+        count: 2 to 3, plus the page of hits.
         """
         index = self.index
-        requested = set(query.facets)
+        model = index.model
+        selected = query.filters
         fixed = [f for f in index.facets if f.is_fixed]
         single = [f for f in index.facets if not f.is_fixed and not f.multivalued]
         multi = [f for f in index.facets if f.multivalued]
-        annotations = {}
+
+        bits = {}  # facet name -> one bit per option
+        mask = Value(0, output_field=BigIntegerField())
+        position = 0
         for facet in fixed:
-            for number, option in enumerate(facet.options):
-                annotations[f"_f_{facet.name}_{number}"] = ExpressionWrapper(
-                    option.q, output_field=BooleanField()
+            bits[facet.name] = []
+            for option in facet.options:
+                bit = 1 << position
+                position += 1
+                bits[facet.name].append(bit)
+                mask = mask + Case(
+                    When(option.q, then=Value(bit)),
+                    default=Value(0),
+                    output_field=BigIntegerField(),
                 )
-        columns = ["pk", *annotations]
+        columns = ["pk", "_facet_mask"]
         for facet in single:
             columns += [facet.field, facet.label_field]
-        ordered = self.order(matched.annotate(**annotations), query)
-        rows = list(ordered.values_list(*columns))
+        rows = list(matched.annotate(_facet_mask=mask).values_list(*columns))
 
-        selected = query.filters
-        # For many-valued facets with a selection: which rows have a selected value.
-        multi_pass = {}
-        model = index.model
-        for facet in multi:
-            if facet.name in selected:
-                multi_pass[facet.name] = set(
-                    model._default_manager.filter(
-                        pk__in=[row[0] for row in rows],
-                        **{f"{facet.field}__in": selected[facet.name]},
-                    ).values_list("pk", flat=True)
-                )
+        # Rows holding a selected value of a many-valued facet.
+        multi_selected = [f for f in multi if f.name in selected]
+        multi_sets = [
+            set(
+                model._default_manager.filter(
+                    pk__in=[row[0] for row in rows],
+                    **{f"{facet.field}__in": selected[facet.name]},
+                ).values_list("pk", flat=True)
+            )
+            for facet in multi_selected
+        ]
 
-        option_index = {}
-        position = 1
-        for facet in fixed:
-            option_index[facet.name] = (position, len(facet.options))
-            position += len(facet.options)
-        single_index = {}
-        for facet in single:
-            single_index[facet.name] = position
-            position += 2
+        checks = []
+        for name, values in selected.items():
+            facet = index.get_facet(name)
+            if facet.is_fixed:
+                wanted = 0
+                for option, bit in zip(facet.options, bits[name], strict=True):
+                    if option.value in values:
+                        wanted |= bit
+                checks.append((name, "fixed", wanted))
+            elif facet.multivalued:
+                checks.append((name, "multi", multi_selected.index(facet)))
+            else:
+                checks.append((name, "single", (single.index(facet), set(values))))
 
-        def failing(row):
-            failed = []
-            for name, values in selected.items():
-                facet = index.get_facet(name)
-                if facet.is_fixed:
-                    start, _count = option_index[name]
-                    ok = any(
-                        row[start + number]
-                        for number, option in enumerate(facet.options)
-                        if option.value in values
-                    )
-                elif facet.multivalued:
-                    ok = row[0] in multi_pass[name]
+        drop = object()
+
+        def state_of(key):
+            """None: a hit; a facet name: fails that facet only; `drop`: more."""
+            row_mask, values, flags = key
+            failed = None
+            for name, kind, data in checks:
+                if kind == "fixed":
+                    ok = bool(row_mask & data)
+                elif kind == "multi":
+                    ok = flags[data]
                 else:
-                    ok = str(row[single_index[name]]) in values
+                    ok = str(values[2 * data[0]]) in data[1]
                 if not ok:
-                    failed.append(name)
-                    if len(failed) > 1:
-                        break
+                    if failed is not None:
+                        return drop
+                    failed = name
             return failed
 
+        states, combos = {}, {}
         hit_ids = []
+        pools = {f.name: [] for f in multi}
+        for row in rows:
+            pk = row[0]
+            key = (row[1], row[2:], tuple(pk in ids for ids in multi_sets))
+            if key in states:
+                state = states[key]
+            else:
+                state = states[key] = state_of(key)
+            if state is drop:
+                continue
+            combos[key] = combos.get(key, 0) + 1
+            if state is None:
+                hit_ids.append(pk)
+            for facet in multi:
+                if state is None or state == facet.name:
+                    pools[facet.name].append(pk)
+
         fixed_counts = {f.name: [0] * len(f.options) for f in fixed}
         single_counts = {f.name: {} for f in single}
-        multi_pools = {f.name: [] for f in multi}
-        for row in rows:
-            failed = failing(row)
-            if len(failed) > 1:
-                continue
-            if not failed:
-                hit_ids.append(row[0])
-            only = failed[0] if failed else None
+        for key, n in combos.items():
+            state = states[key]
+            row_mask, values, _flags = key
             for facet in fixed:
-                if only is None or only == facet.name:
-                    start, count = option_index[facet.name]
+                if state is None or state == facet.name:
                     counts = fixed_counts[facet.name]
-                    for number in range(count):
-                        if row[start + number]:
-                            counts[number] += 1
-            for facet in single:
-                if only is None or only == facet.name:
-                    at = single_index[facet.name]
-                    if row[at] is not None:
-                        key = str(row[at])
-                        label, n = single_counts[facet.name].get(key, (row[at + 1], 0))
-                        single_counts[facet.name][key] = (label, n + 1)
-            for facet in multi:
-                if only is None or only == facet.name:
-                    multi_pools[facet.name].append(row[0])
+                    for number, bit in enumerate(bits[facet.name]):
+                        if row_mask & bit:
+                            counts[number] += n
+            for number, facet in enumerate(single):
+                value, label = values[2 * number], values[2 * number + 1]
+                if value is not None and (state is None or state == facet.name):
+                    counted = single_counts[facet.name]
+                    old = counted.get(str(value), (label, 0))
+                    counted[str(value)] = (label, old[1] + n)
 
         results = {}
+        requested = set(query.facets)
         for facet in index.facets:
             if facet.name not in requested:
                 continue
@@ -384,12 +403,13 @@ class DatabaseEngine:
                 )
                 continue
             if facet.multivalued:
-                ids = multi_pools[facet.name]
                 counted = {}
-                if ids:
+                if pools[facet.name]:
                     counted = {
                         str(row[facet.field]): (row[facet.label_field], row["n"])
-                        for row in model._default_manager.filter(pk__in=ids)
+                        for row in model._default_manager.filter(
+                            pk__in=pools[facet.name]
+                        )
                         .exclude(**{f"{facet.field}__isnull": True})
                         .values(facet.field, facet.label_field)
                         .annotate(n=Count("pk"))
@@ -399,16 +419,15 @@ class DatabaseEngine:
             results[facet.name] = self._top_values(facet, query, counted, chosen)
 
         total = len(hit_ids)
-        page_ids = hit_ids[query.offset : query.offset + query.per_page]
         hits = []
-        if page_ids:
-            by_pk = {
-                obj.pk: obj
-                for obj in index.prepare_hits(
-                    model._default_manager.filter(pk__in=page_ids)
-                )
-            }
-            hits = [by_pk[pk] for pk in page_ids if pk in by_pk]
+        if hit_ids and query.offset < total:
+            # Only the hits are ranked and sorted, in the database.
+            ordered = self.order(model._default_manager.filter(pk__in=hit_ids), query)
+            hits = list(
+                index.prepare_hits(ordered)[
+                    query.offset : query.offset + query.per_page
+                ]
+            )
         return results, total, hits
 
     def _top_values(self, facet, query, counted, chosen):
