@@ -176,6 +176,17 @@ def stop_server(process):
 # --- Data -------------------------------------------------------------------
 
 
+def ensure_wagtail_roots():
+    """What Wagtail's migrations make; a flushed (test) database has lost them."""
+    from wagtail.models import Collection, Locale, Page
+
+    Locale.objects.get_or_create(language_code="en")
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
+    if not Page.get_first_root_node():
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+
+
 def build_data(sizes, stdout):
     from django.core.management import call_command, get_commands
 
@@ -185,6 +196,7 @@ def build_data(sizes, stdout):
     call_command("migrate", "--noinput", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
     say(f"[{time.monotonic() - started:.0f} s] migrated, static files collected")
+    ensure_wagtail_roots()
     call_command("seed_demo", stdout=stdout)
     say(f"[{time.monotonic() - started:.0f} s] demo content")
     if "seed_bench" in get_commands():

@@ -147,7 +147,8 @@ def seed_threads(threads, posts, stdout):
         rendered = [render(body) for body in bodies]
         now = timezone.now()
         first_size = 50
-        rest = max(1, (posts - first_size) // max(1, threads - 1))
+        # The other threads share the remaining posts as evenly as they can.
+        rest, extra = divmod(max(0, posts - first_size), max(1, threads - 1))
         for start in range(have, threads, 1000):
             batch = []
             for number in range(start, min(threads, start + 1000)):
@@ -158,7 +159,10 @@ def seed_threads(threads, posts, stdout):
                         author=rng.choice(authors),
                         created_at=now - datetime.timedelta(minutes=number),
                         last_activity_at=now - datetime.timedelta(minutes=number),
-                        reply_count=(first_size if number == 0 else rest) - 1,
+                        reply_count=(
+                            first_size if number == 0 else rest + (number <= extra)
+                        )
+                        - 1,
                     )
                 )
             with transaction.atomic():

@@ -23,6 +23,18 @@ pytestmark = pytest.mark.django_db
 WHY = "/why-micro-certification-now/"
 
 
+@pytest.fixture(autouse=True)
+def _wagtail_roots(db):
+    """Put back what Wagtail's migrations made if a transactional test flushed it."""
+    from wagtail.models import Collection, Locale, Page
+
+    Locale.objects.get_or_create(language_code="en")
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
+    if not Page.get_first_root_node():
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+
+
 def _html(response):
     return response.content.decode()
 
