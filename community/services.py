@@ -516,6 +516,9 @@ def request_membership(*, user, working_group, message=""):
                 if membership.status == Membership.Status.ACTIVE
                 else _("You have already asked to join; a chair will reply.")
             )
+        from .tasks import send_membership_request
+
+        transaction.on_commit(lambda: send_membership_request.enqueue(membership.pk))
     return membership
 
 

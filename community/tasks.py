@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from . import emails
-from .models import Invitation, Notification, Post, Profile
+from .models import Invitation, Membership, Notification, Post, Profile
 
 
 def _still_visible(notifications, user):
@@ -131,3 +131,39 @@ def send_invitation(invitation_id):
         None,
         [invitation.email],
     )
+
+
+@task()
+def send_membership_request(membership_id):
+    """Tell the working group's chairs that someone asked to join."""
+    membership = (
+        Membership.objects.filter(pk=membership_id, status=Membership.Status.REQUESTED)
+        .select_related("working_group", "user__community_profile")
+        .first()
+    )
+    if membership is None:
+        return 0
+    group = membership.working_group
+    chairs = [
+        m.user.email
+        for m in group.memberships.active()
+        .filter(is_chair=True, user__is_active=True)
+        .select_related("user")
+        if m.user.email
+    ]
+    if not chairs:
+        return 0
+    context = {
+        "membership": membership,
+        "name": membership.user.community_profile.name,
+        "url": settings.SITE_URL + group.get_absolute_url(),
+    }
+    send_mail(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+        + _("%(name)s asks to join the %(group)s")
+        % {"name": context["name"], "group": group.name},
+        render_to_string("community/email/membership_request.txt", context),
+        None,
+        chairs,
+    )
+    return len(chairs)

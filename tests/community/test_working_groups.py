@@ -28,10 +28,20 @@ def test_working_group_uses_the_django_group_of_the_same_name(db):
 
 
 def test_member_asks_to_join_and_a_chair_approves(
-    client, working_group, chair, member, group_space
+    client,
+    working_group,
+    chair,
+    member,
+    group_space,
+    django_capture_on_commit_callbacks,
 ):
     client.force_login(member)
-    client.post("/community/groups/mcwg/join/", {"message": "I run our pilots."})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/community/groups/mcwg/join/", {"message": "I run our pilots."})
+    assert [m.to for m in mail.outbox] == [[chair.email]]
+    assert "Mira Member asks to join" in mail.outbox[0].subject
+    assert "I run our pilots." in mail.outbox[0].body
+    assert "/community/groups/mcwg/" in mail.outbox[0].body
     membership = Membership.objects.get(user=member)
     assert membership.status == "requested"
     assert not member.groups.filter(pk=working_group.group_id).exists()
@@ -134,3 +144,35 @@ def test_staff_appoint_chairs_and_members_cannot(
     membership.refresh_from_db()
     assert membership.is_chair
     assert services.is_chair(member, working_group)
+
+
+def test_staff_create_working_groups_and_spaces_in_the_admin(client, staff_with_mfa):
+    client.force_login(staff_with_mfa)
+    add = "/admin/snippets/community/workinggroup/add/"
+    assert client.get(add).status_code == 200
+    response = client.post(
+        add,
+        {"name": "Employer Advisory Group", "slug": "employers", "description": "x"},
+    )
+    assert response.status_code == 302
+    group = WorkingGroup.objects.get(slug="employers")
+    assert group.group.name == "Employer Advisory Group"
+    # A working-group space needs its group: a clear error, nothing saved.
+    space_add = "/admin/snippets/community/space/add/"
+    bad = client.post(
+        space_add,
+        {"name": "Notes", "slug": "notes", "visibility": "group", "sort_order": 0},
+    )
+    assert bad.status_code == 200
+    assert "Choose the working group for this space." in bad.content.decode()
+    client.post(
+        space_add,
+        {
+            "name": "Notes",
+            "slug": "notes",
+            "visibility": "group",
+            "working_group": group.pk,
+            "sort_order": 0,
+        },
+    )
+    assert group.spaces.get().slug == "notes"
