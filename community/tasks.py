@@ -145,25 +145,24 @@ def send_membership_request(membership_id):
         return 0
     group = membership.working_group
     chairs = [
-        m.user.email
+        m.user
         for m in group.memberships.active()
         .filter(is_chair=True, user__is_active=True)
+        .exclude(user__community_profile__email_preference=Profile.EmailPreference.NONE)
         .select_related("user")
         if m.user.email
     ]
-    if not chairs:
-        return 0
-    context = {
-        "membership": membership,
-        "name": membership.user.community_profile.name,
-        "url": settings.SITE_URL + group.get_absolute_url(),
-    }
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-        + _("%(name)s asks to join the %(group)s")
-        % {"name": context["name"], "group": group.name},
-        render_to_string("community/email/membership_request.txt", context),
-        None,
-        chairs,
-    )
+    name = membership.user.community_profile.name
+    for chair in chairs:
+        emails.send(
+            user=chair,
+            subject=_("%(name)s asks to join the %(group)s")
+            % {"name": name, "group": group.name},
+            template="membership_request",
+            context={
+                "membership": membership,
+                "name": name,
+                "url": settings.SITE_URL + group.get_absolute_url(),
+            },
+        )
     return len(chairs)

@@ -42,6 +42,7 @@ def test_member_asks_to_join_and_a_chair_approves(
     assert "Mira Member asks to join" in mail.outbox[0].subject
     assert "I run our pilots." in mail.outbox[0].body
     assert "/community/groups/mcwg/" in mail.outbox[0].body
+    assert "/community/unsubscribe/" in mail.outbox[0].body
     membership = Membership.objects.get(user=member)
     assert membership.status == "requested"
     assert not member.groups.filter(pk=working_group.group_id).exists()
