@@ -159,10 +159,11 @@ def seed_threads(threads, posts, stdout):
                         author=rng.choice(authors),
                         created_at=now - datetime.timedelta(minutes=number),
                         last_activity_at=now - datetime.timedelta(minutes=number),
-                        reply_count=(
-                            first_size if number == 0 else rest + (number <= extra)
-                        )
-                        - 1,
+                        reply_count=max(
+                            0,
+                            (first_size if number == 0 else rest + (number <= extra))
+                            - 1,
+                        ),
                     )
                 )
             with transaction.atomic():

@@ -34,7 +34,7 @@ from django.dispatch import receiver
 from django.utils import translation
 from wagtail import hooks
 from wagtail.contrib.settings.models import BaseSiteSetting
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 VERSION_KEY = "pagecache:version"
@@ -193,10 +193,22 @@ def _opt_in_wagtail_pages(page, request, serve_args, serve_kwargs):
     if not getattr(page, "page_cache_enabled", True):
         mark_uncacheable(request)
         return
-    if page.get_view_restrictions().exists():
+    if any(page.path.startswith(path) for path in _restricted_paths()):
         mark_uncacheable(request)
         return
     mark_cacheable(request)
+
+
+def _restricted_paths():
+    """Tree paths of every page with a view restriction (its subtree is private).
+
+    Kept in the cache until a restriction or a page changes, so that deciding
+    costs no query on a page's way to the cache.
+    """
+    return cached_fragment(
+        "restricted-paths",
+        lambda: list(PageViewRestriction.objects.values_list("page__path", flat=True)),
+    )
 
 
 # --- Fragments ----------------------------------------------------------------
@@ -230,14 +242,15 @@ def _page_changed(sender, **kwargs):
 
 @receiver(post_delete)
 def _page_deleted(sender, instance, **kwargs):
-    if isinstance(instance, Page | Site):
+    if isinstance(instance, Page | Site | PageViewRestriction):
         invalidate()
 
 
 @receiver(post_save)
 def _site_settings_changed(sender, instance, **kwargs):
-    # Site settings (organisation name, footer) and sites appear on every page.
-    if isinstance(instance, BaseSiteSetting | Site):
+    # Site settings (organisation name, footer) and sites appear on every page;
+    # a new view restriction makes a subtree private at once.
+    if isinstance(instance, BaseSiteSetting | Site | PageViewRestriction):
         invalidate()
 
 

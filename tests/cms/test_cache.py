@@ -241,6 +241,20 @@ def test_login_restricted_page_is_never_cached(client, home_page, member):
         assert "next=/why-micro-certification-now/" in response["Location"]
 
 
+def test_page_made_private_after_caching_is_private_at_once(client, home_page):
+    assert "transversal skills" in _html(client.get(WHY))
+    assert Client().get(WHY)["X-Page-Cache"] == "hit"
+
+    page = StandardPage.objects.get(slug="why-micro-certification-now")
+    PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.LOGIN
+    )
+
+    response = Client().get(WHY)
+    assert response.status_code == 302
+    assert "transversal skills" not in _html(response)
+
+
 def test_password_protected_page_is_never_cached(client, home_page):
     page = StandardPage.objects.get(slug="why-micro-certification-now")
     restriction = PageViewRestriction.objects.create(
