@@ -7,4 +7,9 @@ class CredentialsConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self):
-        from . import search  # noqa: F401 (registers the catalogue search index)
+        from . import (
+            search,  # noqa: F401 (registers the catalogue search index)
+            signals,
+        )
+
+        signals.connect()

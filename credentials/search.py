@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from search.backends.database import record_terms
 from search.base import FacetSpec, Option, SearchIndex
-from search.registry import register
+from search.registry import bump, register
 
 INDEX_NAME = "credentials"
 
@@ -151,6 +151,10 @@ class CatalogueIndex(SearchIndex):
     def vocabulary(self, obj):
         return words_of(obj.title, *(tag.name for tag in obj.skills.all()))
 
+    def cache_audience(self, user):
+        # Everyone sees the same published entries (see visible_to).
+        return "public"
+
 
 register(CatalogueIndex)
 
@@ -212,5 +216,7 @@ def refresh_vocabulary(ids=None):
 
 
 def index_credentials(ids=None):
+    """Bring search up to date after entries were saved, imported or generated."""
     refresh_search_vectors(ids)
     refresh_vocabulary(ids)
+    bump(INDEX_NAME)

@@ -191,6 +191,15 @@ class SearchIndex:
     def vocabulary(self, obj):
         return []
 
+    def cache_audience(self, user):
+        """A name for everyone who sees the same rows as this user, or None.
+
+        Engines share cached results between users of one audience. Return None
+        (the default) when visibility depends on the user in ways a name cannot
+        capture; call `search.registry.bump(name)` whenever indexed rows change.
+        """
+        return None
+
     def get_facet(self, name):
         for facet in self.facets:
             if facet.name == name:

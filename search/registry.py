@@ -1,6 +1,10 @@
 """Apps register what they make searchable; engines look it up by name."""
 
+import uuid
+
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 _indexes = {}
@@ -39,3 +43,38 @@ def get_engine(index_name):
         path = ELASTICSEARCH_ENGINE
     engine_class = import_string(path)
     return engine_class(get_index(index_name))
+
+
+# --- Result cache versions ------------------------------------------------------
+
+
+def cache_timeout():
+    """Seconds a search result may be reused (SEARCH_CACHE_TIMEOUT; 0 turns it off)."""
+    return int(getattr(settings, "SEARCH_CACHE_TIMEOUT", 300))
+
+
+def _version_key(index_name):
+    return f"search:{index_name}:version"
+
+
+def version(index_name):
+    value = cache.get(_version_key(index_name))
+    if value is None:
+        value = uuid.uuid4().hex
+        cache.add(_version_key(index_name), value, None)
+        value = cache.get(_version_key(index_name), value)
+    return value
+
+
+def bump(index_name):
+    """Forget every cached result of this index, now and again after the commit.
+
+    The second bump covers a search that ran between the change and the commit
+    and cached what it saw then.
+    """
+
+    def forget():
+        cache.set(_version_key(index_name), uuid.uuid4().hex, None)
+
+    forget()
+    transaction.on_commit(forget)

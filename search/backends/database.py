@@ -14,6 +14,7 @@ selection is counted with the other facets' filters only (one more query each).
 """
 
 import difflib
+import hashlib
 from collections import defaultdict
 
 from django.contrib.postgres.search import (
@@ -23,6 +24,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramSimilarity,
 )
+from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import (
     BigIntegerField,
@@ -37,6 +39,7 @@ from django.db.models import (
 
 from ..base import FacetResult, FacetValue, SearchResult, query_words
 from ..models import Term
+from ..registry import cache_timeout, version
 
 
 class DatabaseEngine:
@@ -51,8 +54,62 @@ class DatabaseEngine:
     # --- The one entry point --------------------------------------------------
 
     def search(self, query, *, user=None):
+        """Run the query; identical queries are answered from the cache.
+
+        The cache holds facet counts, the total and the ids of the hits under
+        the index's audience for this user and its version, which every change
+        to the indexed rows bumps (`search.registry.bump`). The hits are read
+        again through `get_queryset(user)`, so nothing hidden since comes back.
+        """
+        query = self.index.clean_query(query)
+        key = self._cache_key(query, user)
+        if key:
+            cached = cache.get(key)
+            if cached is not None:
+                facets, total, suggestions, hit_ids = cached
+                return SearchResult(
+                    query=query,
+                    hits=self._hits_by_ids(hit_ids, user),
+                    total=total,
+                    facets=facets,
+                    suggestions=suggestions,
+                )
+        result = self._search(query, user)
+        if key:
+            cache.set(
+                key,
+                (
+                    result.facets,
+                    result.total,
+                    result.suggestions,
+                    [hit.pk for hit in result.hits],
+                ),
+                cache_timeout(),
+            )
+        return result
+
+    def _cache_key(self, query, user):
+        audience = self.index.cache_audience(user)
+        if audience is None or not cache_timeout():
+            return None
+        digest = hashlib.sha256(repr(query).encode()).hexdigest()
+        return (
+            f"search:{self.index.name}:{version(self.index.name)}:{audience}:{digest}"
+        )
+
+    def _hits_by_ids(self, ids, user):
+        if not ids:
+            return []
+        by_pk = {
+            obj.pk: obj
+            for obj in self.index.prepare_hits(
+                self.index.get_queryset(user).filter(pk__in=ids)
+            )
+        }
+        return [by_pk[pk] for pk in ids if pk in by_pk]
+
+    def _search(self, query, user):
         index = self.index
-        query = index.clean_query(query)
         base = index.get_queryset(user)
         matched = self.match(base, query.text)
         filter_qs = {

@@ -215,8 +215,9 @@ def _fill(count, provider, prefix):
 
 
 def test_catalogue_query_count_is_the_same_for_5_and_50_rows(
-    client, django_assert_num_queries, home_page
+    client, django_assert_num_queries, home_page, settings
 ):
+    settings.SEARCH_CACHE_TIMEOUT = 0  # count the queries of a real search
     from credentials.seed import catalogue_page
 
     catalogue_page()
@@ -231,6 +232,7 @@ def test_catalogue_query_count_is_the_same_for_5_and_50_rows(
 
 
 def test_entry_page_query_count_does_not_grow(client, django_assert_num_queries):
+    # (The entry page does not search; related entries are one query.)
     small = make_credential(
         "Small", skills=["SQL"], start_dates=[datetime.date(2027, 1, 4)]
     )
@@ -248,3 +250,35 @@ def test_entry_page_query_count_does_not_grow(client, django_assert_num_queries)
     with django_assert_num_queries(len(first.captured_queries)):
         html = client.get(big.get_absolute_url()).content.decode()
     assert html.count("card__title") == 4
+
+
+def test_repeated_searches_come_from_the_cache_until_the_catalogue_changes(client):
+    from credentials.services import import_credentials
+
+    make_credential("Data Analytics Foundations", delivery_mode="online")
+    url = "/catalogue/?q=data&mode=online"
+    with CaptureQueriesContext(connection) as first:
+        assert _total(client.get(url)) == 1
+    with CaptureQueriesContext(connection) as second:
+        assert _total(client.get(url)) == 1
+    assert len(second.captured_queries) < len(first.captured_queries)
+    # Saving, unpublishing, importing and deleting all show at once.
+    second_entry = make_credential("Data Engineering", delivery_mode="online")
+    assert _total(client.get(url)) == 2
+    second_entry.live = False
+    second_entry.save()
+    assert _total(client.get(url)) == 1
+    import_credentials(
+        rows=[
+            {
+                "provider": "Lakeshore College",
+                "external_id": "NEW-1",
+                "title": "Data Imported",
+                "delivery_mode": "online",
+                "status": "published",
+            }
+        ]
+    )
+    assert _total(client.get(url)) == 2
+    MicroCredential.objects.filter(title="Data Imported").delete()
+    assert _total(client.get(url)) == 1
