@@ -42,6 +42,9 @@ GROUP_SIZE = 3
 PER_PAGE = 10
 SNIPPET_CHARS = 240
 SUGGESTION_LIMIT = 8
+# Counts stop here ("1,000+"): counting every match of a common word costs
+# more than it tells, and the first hundred pages are as far as anyone reads.
+COUNT_LIMIT = 1000
 # Rich text or plain fields whose text links to a fixed anchor on the page.
 ANCHORED_FIELDS = {"transcript": "transcript-heading"}
 PAGE_TEXT_FIELDS = ("summary", "intro", "change_summary", "search_description")
@@ -261,6 +264,20 @@ def _index_entry_ids(model, words):
     )
 
 
+def capped_count(queryset):
+    """The number of rows, counting no further than COUNT_LIMIT + 1."""
+    return queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+
+
+def shown_count(count):
+    """A count as shown to visitors: "1,000+" beyond the limit."""
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    if count > COUNT_LIMIT:
+        return f"{intcomma(COUNT_LIMIT)}+"
+    return intcomma(count)
+
+
 def _contains_all(words, *paths):
     condition = Q()
     for word in words:
@@ -392,7 +409,7 @@ class DatabaseSiteEngine:
                 _contains_all(words, "title", "search_text__text")
             )
             ordering = ("title", "pk")
-        total = queryset.count()
+        total = capped_count(queryset)
         if not limit or offset >= total:
             return total, []
         documents = list(
@@ -432,7 +449,7 @@ class DatabaseSiteEngine:
         threads = visible_threads(user).filter(
             title_match | Q(pk__in=posts.values("thread_id"))
         )
-        total = threads.count()
+        total = capped_count(threads)
         if not limit or offset >= total:
             return total, []
         threads = list(

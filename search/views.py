@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from .base import clean_text
-from .site import KINDS, SearchUnavailable, SiteHit, get_site_engine, visible_pages
+from .site import (
+    KINDS,
+    SearchUnavailable,
+    SiteHit,
+    get_site_engine,
+    shown_count,
+    visible_pages,
+)
 
 logger = logging.getLogger(__name__)
 MAX_PAGE = 1000
@@ -78,9 +85,11 @@ def search(request):
         "promoted": promoted,
         "unavailable": result is None,
         "kind_links": [
-            (name, label, count, _url(q=text, kind=name))
+            (name, label, count, _url(q=text, kind=name), shown_count(count))
             for name, label, count in (result.kinds if result else [])
         ],
+        "all_shown": shown_count(result.all_total) if result else "",
+        "total_shown": shown_count(result.total) if result else "",
         "all_url": _url(q=text),
         "previous_url": _url(q=text, kind=kind, page=page - 1),
         "next_url": _url(q=text, kind=kind, page=page + 1),

@@ -418,7 +418,7 @@ def _fill(home_page, space, rows):
 
 # Session, query log and promotions, then per kind a count and one page of hits
 # (pages: Wagtail's search, then the specific pages), plus the privacy lookups.
-GROUPED_QUERIES = 21
+GROUPED_QUERIES = 20
 # One kind loaded, the other three only counted.
 FILTERED_QUERIES = 16
 
@@ -487,3 +487,16 @@ def test_permission_changes_apply_at_once(client, commit):
     assert search(client, "gecko").context["result"].all_total == 0
     client.force_login(make_user("signed-in@example.org"))
     assert search(client, "gecko").context["result"].all_total == 2
+
+
+def test_counts_of_very_common_words_stop_at_the_limit(client, commit, monkeypatch):
+    from search import site as site_search
+
+    monkeypatch.setattr(site_search, "COUNT_LIMIT", 3)
+    space = Space.objects.create(name="Open", slug="open", visibility="public")
+    with commit():
+        for number in range(5):
+            add_thread(space, f"Iguana {number}", "iguana")
+    response = search(client, "iguana")
+    assert 'Discussions <span class="site-search__count">(3+)</span>' in (response.text)
+    assert "See all 3+ Discussions" in response.text
