@@ -4,6 +4,8 @@ Spaces, threads and posts are ordinary Django models. What a user may see is
 decided in `managers.py`; every change of several rows goes through `services.py`.
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
@@ -21,6 +23,13 @@ from .managers import (
 )
 
 AVATAR_MAX_BYTES = 1024 * 1024
+
+
+def avatar_path(instance, filename):
+    """An unguessable name: avatars are served only through the profile's
+    visibility check (views.avatar), never by a listed or guessable URL."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "img"
+    return f"avatars/{uuid.uuid4().hex}.{extension[:5]}"
 
 
 class Profile(models.Model):
@@ -43,7 +52,7 @@ class Profile(models.Model):
     sector = models.CharField(_("sector"), max_length=120, blank=True)
     role = models.CharField(_("role"), max_length=120, blank=True)
     bio = models.TextField(_("short bio"), max_length=1000, blank=True)
-    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to=avatar_path, blank=True)
     visibility = models.CharField(
         _("who can see your profile"),
         max_length=10,
@@ -73,6 +82,11 @@ class Profile(models.Model):
 
     def get_absolute_url(self):
         return reverse("community:profile", args=[self.user.get_username()])
+
+    def get_avatar_url(self):
+        if not self.avatar:
+            return ""
+        return reverse("community:avatar", args=[self.user.get_username()])
 
     @property
     def is_suspended(self):

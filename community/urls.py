@@ -24,6 +24,7 @@ urlpatterns = [
     path("posts/<int:pk>/decision/", views.mark_decision, name="mark_decision"),
     path("members/", views.directory, name="directory"),
     path("members/<str:username>/", views.profile, name="profile"),
+    path("members/<str:username>/avatar/", views.avatar, name="avatar"),
     path(
         "members/<str:username>/suspend/",
         views.suspend_member,

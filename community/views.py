@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -461,7 +461,8 @@ def directory(request):
     )
 
 
-def profile(request, username):
+def _visible_profile(request, username):
+    """The member's profile if this visitor may see it, else 404."""
     User = get_user_model()
     member = get_object_or_404(
         User.objects.select_related("community_profile"),
@@ -474,6 +475,26 @@ def profile(request, username):
         and not request.user.is_authenticated
     ):
         raise Http404
+    return member, profile
+
+
+def avatar(request, username):
+    """The avatar image, with the same visibility as the profile."""
+    _member, profile = _visible_profile(request, username)
+    if not profile.avatar:
+        raise Http404
+    response = FileResponse(profile.avatar.open("rb"))
+    response["Cache-Control"] = (
+        "public, max-age=3600"
+        if profile.visibility == Profile.Visibility.PUBLIC
+        else "private, max-age=3600"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def profile(request, username):
+    member, profile = _visible_profile(request, username)
     return render(
         request,
         "community/profile.html",

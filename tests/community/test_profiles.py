@@ -52,8 +52,18 @@ def test_member_edits_profile_with_an_avatar(client, member):
     assert profile.organisation == "Seneca Polytechnic"
     assert profile.email_preference == "digest"
     assert profile.avatar.name.startswith("avatars/")
+    assert "me.png" not in profile.avatar.name  # unguessable
     html = client.get("/community/members/member/").content.decode()
     assert "Mira M." in html and "Curriculum designer" in html
+    assert 'src="/community/members/member/avatar/"' in html
+    assert profile.avatar.name not in html
+    image = client.get("/community/members/member/avatar/")
+    assert b"".join(image.streaming_content).startswith(b"\x89PNG")
+    # A members-only profile's avatar is private too.
+    client.logout()
+    assert client.get("/community/members/member/avatar/").status_code == 404
+    Profile.objects.filter(user=member).update(visibility="public")
+    assert client.get("/community/members/member/avatar/").status_code == 200
 
 
 @pytest.mark.parametrize(
