@@ -153,33 +153,64 @@ def register(
     """
     email = email.strip().lower()
     now = timezone.now()
+    user = user if user is not None and user.is_authenticated else None
+    unconfirmed = None
     try:
         with _locked_event(event.pk, lock=lock) as locked:
             _check_open(locked, now)
-            if Registration.objects.active().filter(event=locked, email=email).exists():
-                raise DuplicateRegistration()
-            registration = Registration(
-                event=locked,
-                user=user if user is not None and user.is_authenticated else None,
-                name=name.strip(),
-                email=email,
-                organisation=organisation,
-                sector=sector,
-                role=role,
-                accommodations=accommodations,
-                dietary=dietary,
-                created_at=now,
+            existing = (
+                Registration.objects.active()
+                .filter(event=locked, email=email)
+                .select_for_update()
+                .first()
             )
-            if email_verified:
+            if existing is not None and existing.status != Registration.Status.PENDING:
+                raise DuplicateRegistration()
+            if existing is not None and not email_verified:
+                unconfirmed = existing
+                registration = existing
+            elif existing is not None:
+                # A guest who never confirmed signs in and registers: their
+                # address is verified now, so the pending registration is seated.
+                registration = existing
+                registration.user = user
                 _allocate(locked, registration, now)
+                registration.save()
+                _log(registration, "registered", user, registration.status)
+                _send_email(registration, registration.status)
             else:
-                registration.status = Registration.Status.PENDING
-            registration.save()
-            _log(registration, "registered", user, registration.status)
-            _send_email(registration, registration.status)
+                registration = Registration(
+                    event=locked,
+                    user=user,
+                    name=name.strip(),
+                    email=email,
+                    organisation=organisation,
+                    sector=sector,
+                    role=role,
+                    accommodations=accommodations,
+                    dietary=dietary,
+                    created_at=now,
+                )
+                if email_verified:
+                    _allocate(locked, registration, now)
+                else:
+                    registration.status = Registration.Status.PENDING
+                registration.save()
+                _log(registration, "registered", user, registration.status)
+                _send_email(registration, registration.status)
     except IntegrityError as exc:
         # The unique constraint is the last line of defence when the lock is off.
         raise DuplicateRegistration() from exc
+    if unconfirmed is not None:
+        # The first link may be lost or expired: send a fresh one, change nothing.
+        with transaction.atomic():
+            _send_email(unconfirmed, "pending")
+        raise DuplicateRegistration(
+            _(
+                "This email address is already registered but not yet confirmed. "
+                "We have sent the confirmation link again; please check your inbox."
+            )
+        )
     registration.event = event
     return registration
 

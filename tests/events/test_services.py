@@ -223,3 +223,30 @@ def test_deleting_an_event_with_registrations_works(
     with django_capture_on_commit_callbacks(execute=True):
         event.delete()
     assert Registration.objects.count() == 0
+
+
+def test_guest_registering_twice_gets_the_link_again_and_no_second_row(
+    event, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(event=event, name="Gil", email="gil@example.org")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(services.DuplicateRegistration) as excinfo,
+    ):
+        services.register(event=event, name="Gil", email="GIL@example.org")
+    assert "sent the confirmation link again" in str(excinfo.value.message)
+    assert event.registrations.count() == 1
+    assert [m.to for m in mail.outbox] == [["gil@example.org"]] * 2
+    assert all("confirm" in m.subject.lower() for m in mail.outbox)
+
+
+def test_unconfirmed_guest_who_signs_in_is_seated_by_registering(event, user):
+    pending = services.register(event=event, name="Mira", email=user.email)
+    seated = services.register(
+        event=event, user=user, name="Mira", email=user.email, email_verified=True
+    )
+    assert seated.pk == pending.pk
+    assert seated.status == "confirmed"
+    assert seated.user == user
+    assert event.registrations.count() == 1
