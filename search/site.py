@@ -432,6 +432,17 @@ class DatabaseSiteEngine:
             )
         return total, hits
 
+    @staticmethod
+    def _unhidden_posts(model, user):
+        """Posts not deleted, nor hidden unless the user moderates: the part of
+        community's Post visibility rule that does not depend on the space."""
+        from community.managers import is_moderator
+
+        queryset = model.objects.filter(deleted_at__isnull=True)
+        if not is_moderator(user):
+            queryset = queryset.filter(hidden_at__isnull=True)
+        return queryset
+
     def _discussion_filters(self, words, user):
         from community.models import Post, Thread
 
@@ -446,8 +457,16 @@ class DatabaseSiteEngine:
 
     def _discussions(self, words, user, offset, limit):
         posts, title_match = self._discussion_filters(words, user)
+        # The threads are filtered by visible_to(user) already, so the post
+        # subquery leaves out the per-post space check (a join per matching
+        # post); `posts` keeps the full rule for the snippets below.
+        matching_posts = posts
+        if self.is_postgres:
+            matching_posts = self._unhidden_posts(posts.model, user).filter(
+                pk__in=_index_entry_ids(posts.model, words)
+            )
         threads = visible_threads(user).filter(
-            title_match | Q(pk__in=posts.values("thread_id"))
+            title_match | Q(pk__in=matching_posts.values("thread_id"))
         )
         total = capped_count(threads)
         if not limit or offset >= total:
