@@ -422,3 +422,16 @@ def test_api_lists_upcoming_events_without_the_joining_link(client, make_event):
     assert detail.json()["ics_url"].endswith(event.url + "calendar/")
     assert JOIN not in detail.content.decode()
     assert client.get(f"/api/v1/events/{draft.pk}").status_code == 404
+
+
+def test_expired_guest_link_takes_no_seat(client, event, monkeypatch):
+    from events import signing as event_signing
+
+    guest = services.register(event=event, name="Gil", email="gil@example.org")
+    token = event_signing.confirm_token(guest)
+    monkeypatch.setattr(event_signing, "CONFIRM_MAX_AGE", -1)
+    response = client.post(f"/registrations/confirm/{token}/")
+    assert response.status_code == 404
+    assert "more than three days old" in response.content.decode()
+    guest.refresh_from_db()
+    assert guest.status == "pending"
