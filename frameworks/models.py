@@ -5,7 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -15,6 +15,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_pat
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from cms.fields import StreamField
 from cms.models import BasePageMixin
@@ -112,6 +113,39 @@ class FrameworkIndexPage(RoutablePageMixin, BasePageMixin, Page):
         context["filtered"] = bool(filters.get("type") or filters.get("tag"))
         return context
 
+    def route(self, request, path_components):
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            target = self._renamed_document_url(request, path_components)
+            if target is None:
+                raise
+            return RouteResult(self, args=(_redirect_to, (target,), {}))
+
+    def _renamed_document_url(self, request, path_components):
+        """Where a document's old address (or an old version's) lives now.
+
+        Wagtail records a redirect when a page's slug changes, but only for the
+        page's own address; citations of /<old-slug>/v/1.0/ must keep working too.
+        """
+        from wagtail.contrib.redirects.models import Redirect
+
+        if not path_components:
+            return None
+        old_path = Redirect.normalise_path(
+            self.get_url(request) + path_components[0] + "/"
+        )
+        redirect = (
+            Redirect.get_for_site(self.get_site())
+            .filter(old_path=old_path, redirect_page__isnull=False)
+            .select_related("redirect_page")
+            .first()
+        )
+        if redirect is None or redirect.redirect_page.get_parent().pk != self.pk:
+            return None
+        rest = "".join(f"{part}/" for part in path_components[1:])
+        return redirect.redirect_page.get_url(request) + rest
+
     @path("")
     def index_route(self, request):
         response = self.render(request)
@@ -124,6 +158,10 @@ class FrameworkIndexPage(RoutablePageMixin, BasePageMixin, Page):
         from .feeds import FrameworkFeed
 
         return FrameworkFeed(self)(request)
+
+
+def _redirect_to(request, url):
+    return HttpResponsePermanentRedirect(url)
 
 
 class FrameworkPageTag(TaggedItemBase):

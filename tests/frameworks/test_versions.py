@@ -155,3 +155,30 @@ def test_a_bad_version_number_is_refused_with_a_message(
     assert page.revisions.count() == revisions
     assert FrameworkPage.objects.get(pk=page.pk).version == "1.1"
     assert page.versions.count() == 2
+
+
+def test_version_links_survive_a_renamed_document(
+    client, two_versions, staff_with_mfa, django_capture_on_commit_callbacks
+):
+    page = two_versions[0]
+    client.force_login(staff_with_mfa)
+    data = edit_form_data(
+        page,
+        sections=SECTIONS_1_1,
+        version="1.1",
+        action="action-publish",
+        slug="framework-for-micro-certification",
+    )
+    # Wagtail records the redirect from the old address once the edit commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/pages/{page.pk}/edit/", data)
+    assert response.status_code == 302
+    client.logout()
+    response = client.get("/frameworks/framework/v/1.0/")
+    assert response.status_code == 301
+    assert (
+        response["Location"] == "/frameworks/framework-for-micro-certification/v/1.0/"
+    )
+    assert "every two years" in client.get(response["Location"]).content.decode()
+    assert client.get("/frameworks/framework/").status_code == 301
+    assert client.get("/frameworks/no-such-document/v/1.0/").status_code == 404
