@@ -53,7 +53,7 @@ SIZES = {
         "seconds": 6.0,
         "users": {"cached": 50, "uncached": 10, "signed in": 10, "static": 50},
         "workers": None,
-        "warm_up_rounds": 12,
+        "warm_up_rounds": 6,
     },
     "quick": {
         "credentials": 300,
@@ -68,7 +68,10 @@ SIZES = {
         "warm_up_rounds": 3,
     },
 }
-OTHER_BENCHMARKS = ["catalogue.py", "events_registration.py"]
+OTHER_BENCHMARKS = ["catalogue.py", "search.py", "events_registration.py"]
+# The environment the harness was started with; the other benchmarks get it
+# (not the production settings this process switches to).
+STARTING_ENVIRONMENT = dict(os.environ)
 
 
 def say(text=""):
@@ -187,6 +190,20 @@ def ensure_wagtail_roots():
         Page.add_root(instance=Page(title="Root", slug="root", live=True))
 
 
+def _catalogue_bench_rows():
+    """How many catalogue entries an earlier seed_bench made (None: unknown)."""
+    try:
+        from django.apps import apps
+
+        from credentials import bench as catalogue_bench
+
+        model = apps.get_model("credentials", "MicroCredential")
+        prefix = catalogue_bench.BENCH_PREFIX
+        return model.objects.filter(external_id__startswith=prefix).count()
+    except (ImportError, LookupError, AttributeError):
+        return None
+
+
 def build_data(sizes, stdout):
     from django.core.management import call_command, get_commands
 
@@ -199,7 +216,9 @@ def build_data(sizes, stdout):
     ensure_wagtail_roots()
     call_command("seed_demo", stdout=stdout)
     say(f"[{time.monotonic() - started:.0f} s] demo content")
-    if "seed_bench" in get_commands():
+    if _catalogue_bench_rows() == sizes["credentials"]:
+        say(f"Catalogue: {sizes['credentials']} bench entries already there.")
+    elif "seed_bench" in get_commands():
         try:
             call_command("seed_bench", "--credentials", str(sizes["credentials"]))
         except Exception as exc:  # noqa: BLE001 - another app's seeding: report it
@@ -394,11 +413,15 @@ def load_scenarios(page_types, cached_base, uncached_base, session_cookies, size
     return scenarios
 
 
-def warm_up(scenarios, rounds):
+def warm_up(scenarios, rounds, budget_seconds=90):
     """Load every worker's templates and connections before anything is timed."""
     from concurrent.futures import ThreadPoolExecutor
 
+    deadline = time.monotonic() + budget_seconds
+
     def fetch(scenario):
+        if time.monotonic() > deadline:
+            return
         cookie = "; ".join(f"{k}={v}" for k, v in scenario.get("cookies", {}).items())
         request = urllib.request.Request(  # noqa: S310 - our own loopback server
             scenario["url"], headers={"Cookie": cookie} if cookie else {}
@@ -484,7 +507,7 @@ def print_load(scenarios, results, full):
 # --- Other apps' benchmarks ----------------------------------------------------
 
 
-def run_other_benchmarks(full, env):
+def run_other_benchmarks(full, database):
     for script in OTHER_BENCHMARKS:
         path = ROOT / "bench" / script
         if not path.exists():
@@ -494,15 +517,19 @@ def run_other_benchmarks(full, env):
             say(f"\nnote: bench/{script} runs in full mode only (make bench)")
             continue
         say(f"\n== bench/{script} ==")
-        process = subprocess.run(
-            [sys.executable, str(path)],
-            cwd=ROOT,
-            env={**os.environ, **{k: v for k, v in env.items() if k == "REDIS_URL"}},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        try:
+            process = subprocess.run(
+                [sys.executable, str(path)],
+                cwd=ROOT,
+                env={**STARTING_ENVIRONMENT, "BENCH_DATABASE": database},
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            yield f"bench/{script} did not finish within 600 s"
+            continue
         say(process.stdout.rstrip())
         if process.returncode != 0:
             say(process.stderr[-2000:])
@@ -512,12 +539,23 @@ def run_other_benchmarks(full, env):
 # --- Main ------------------------------------------------------------------------
 
 
+def _stop_on_sigterm():
+    """Turn SIGTERM (timeout, Ctrl-C of make) into an exit that stops the servers."""
+    import signal
+
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small data, short runs")
     parser.add_argument("--database", help="PostgreSQL database name")
     parser.add_argument("--fresh", action="store_true", help="drop the database first")
     args = parser.parse_args(argv)
+    _stop_on_sigterm()
     mode = "quick" if args.quick else "full"
     sizes = SIZES[mode]
     database = args.database or ("mc_bench_quick" if args.quick else "mc_bench")
@@ -578,7 +616,7 @@ def main(argv=None):
                 stop_server(process)
     say(f"[{time.monotonic() - started:.0f} s] load run done")
     failures += print_load(scenarios, results, mode == "full")
-    failures += list(run_other_benchmarks(mode == "full", env))
+    failures += list(run_other_benchmarks(mode == "full", database))
 
     say(f"\nFinished in {time.monotonic() - started:.0f} s.")
     if failures:
