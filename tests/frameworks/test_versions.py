@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from frameworks.models import FrameworkPage, FrameworkVersion
@@ -182,3 +184,14 @@ def test_version_links_survive_a_renamed_document(
     assert "every two years" in client.get(response["Location"]).content.decode()
     assert client.get("/frameworks/framework/").status_code == 301
     assert client.get("/frameworks/no-such-document/v/1.0/").status_code == 404
+
+
+def test_each_version_page_names_itself_as_canonical(client, two_versions):
+    html = client.get("/frameworks/framework/v/1.0/").content.decode()
+    assert (
+        '<link rel="canonical" href="http://testserver/frameworks/framework/v/1.0/">'
+        in html
+    )
+    html = client.get("/frameworks/framework/").content.decode()
+    (canonical,) = re.findall(r'<link rel="canonical" href="([^"]+)">', html)
+    assert canonical.endswith("/frameworks/framework/")
