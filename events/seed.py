@@ -215,6 +215,7 @@ def _forum(index, speakers, stdout):
         )
         session.save()
         session.speakers.set(people)
+        session.save()  # a ParentalManyToManyField is written on save
     forum.save_revision().publish()
     stdout.write(f"Added {forum.title} with open registration.")
 

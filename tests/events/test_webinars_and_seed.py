@@ -44,6 +44,9 @@ def test_seeded_forum_has_agenda_speakers_and_open_registration(client, seeded):
     assert forum.title in html and "Registration open" in html
     html = client.get(forum.url).content.decode()
     assert "Welcome and opening remarks" in html
+    agenda = html.split('id="agenda-heading"', 1)[1].split("</table>", 1)[0]
+    opening = agenda.split("Welcome and opening remarks", 1)[1].split("</tr>", 1)[0]
+    assert "Program Coordinator" in opening
     assert "Working Group Chair (Higher Education)" in html
     assert "Toronto Reference Library" in html
     assert "Hybrid" in html
