@@ -308,6 +308,9 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
         from .forms import RegistrationForm
 
         context = super().get_context(request, *args, **kwargs)
+        if not hasattr(self, "confirmed_count"):
+            # Counted once for the state badge and "seats left" alike.
+            self.confirmed_count = self.registrations.confirmed().count()
         context["sessions"] = list(
             self.sessions.all().prefetch_related("speakers").order_by("start", "pk")
         )
