@@ -462,7 +462,7 @@ class ElasticsearchEngine:
         buckets = list(aggregation["values"].buckets)
         has_more = len(buckets) > size
         buckets = buckets[:size]
-        if "selected" in aggregation:
+        if "selected" in aggregation.to_dict():
             shown = {bucket.key for bucket in buckets}
             buckets += [b for b in aggregation.selected.buckets if b.key not in shown]
 
