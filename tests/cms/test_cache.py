@@ -284,6 +284,20 @@ def test_form_with_errors_is_not_shown_to_the_next_visitor(client):
     assert "ada-at-example" not in _html(Client().get("/subscribe/"))
 
 
+def test_contact_form_with_errors_is_not_shown_to_the_next_visitor(client, home_page):
+    response = client.post(
+        "/contact/", {"your_name": "Ada Lovelace", "your_email": "not-an-email"}
+    )
+    assert response.status_code == 400
+    assert "Ada Lovelace" in _html(response)
+
+    for _ in range(2):
+        fresh = Client().get("/contact/")
+        assert fresh.status_code == 200
+        assert "Ada Lovelace" not in _html(fresh)
+        assert "not-an-email" not in _html(fresh)
+
+
 def test_pages_with_a_form_are_not_shared_between_visitors(home_page):
     first, second = Client(), Client()
     first_tokens = _csrf_tokens(_html(first.get("/contact/")))
