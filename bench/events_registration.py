@@ -75,6 +75,7 @@ def environment(port):
         "PAGE_CACHE_ENABLED": "false",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "MEDIA_ROOT": str(ROOT / ".bench-media"),
+        "GUNICORN_ACCESS_LOG": "",  # read by gunicorn.conf.py, if present
     }
 
 
