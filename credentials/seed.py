@@ -58,8 +58,36 @@ def _stack(ids):
                 )
 
 
+EDITORS_GROUP = "Catalogue editors"
+
+
+def editors_group():
+    """Provider editors: manage entries and providers in the admin, nothing else."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="credentials",
+            codename__in=[
+                "add_microcredential",
+                "change_microcredential",
+                "publish_microcredential",
+                "delete_microcredential",
+                "add_provider",
+                "change_provider",
+            ],
+        ),
+        *Permission.objects.filter(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        ),
+    )
+    return group
+
+
 def seed(stdout):
     catalogue_page()
+    editors_group()
     if MicroCredential.objects.filter(external_id__startswith=DEMO_PREFIX).exists():
         return
     ids = generate(

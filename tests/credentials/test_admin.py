@@ -134,3 +134,28 @@ def test_seed_bench_generates_entries_quickly_and_replaces_them(db):
     assert bench.count() == 100
     with pytest.raises(Exception, match="Say what to generate"):
         call_command("seed_bench")
+
+
+def test_provider_editors_manage_entries_without_being_staff(client, home_page):
+    from credentials import seed
+    from tests.conftest import make_user
+
+    editor = make_user("editor@college.example.org")
+    editor.groups.add(seed.editors_group())
+    credential = make_credential("Editable entry")
+    client.force_login(editor)
+    listing = client.get("/admin/snippets/credentials/microcredential/")
+    assert listing.status_code == 200
+    assert "Editable entry" in listing.content.decode()
+    response = client.post(
+        f"/admin/snippets/credentials/microcredential/edit/{credential.pk}/",
+        _form_data(
+            credential, title="Edited by the college", **{"action-publish": "1"}
+        ),
+    )
+    assert response.status_code == 302
+    credential.refresh_from_db()
+    assert credential.title == "Edited by the college"
+    assert client.get("/admin/catalogue/import/").status_code == 200
+    # Nothing else in the admin: pages stay out of reach.
+    assert client.get(f"/admin/pages/{home_page.pk}/edit/").status_code in (302, 403)
