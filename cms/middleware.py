@@ -46,10 +46,14 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _make_public(response):
+        # Browsers revalidate every time (a cheap 304 thanks to the ETag), so a
+        # visitor sees a publish at once; shared proxies may keep the page a while.
         patch_cache_control(
             response,
             public=True,
-            max_age=getattr(settings, "PAGE_CACHE_MAX_AGE", 60),
+            max_age=0,
+            must_revalidate=True,
+            s_maxage=getattr(settings, "PAGE_CACHE_MAX_AGE", 60),
         )
         if not response.has_header("ETag"):
             set_response_etag(response)

@@ -62,6 +62,35 @@ def _isolated_media(settings, tmp_path):
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def ensure_wagtail_tree():
+    """The rows Wagtail's migrations make: default locale, page root, collection root."""
+    from wagtail.models import Collection, Locale, Page
+
+    Locale.objects.get_or_create(language_code="en")
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
+    if not Page.get_first_root_node():
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_tree(request):
+    """Put back what a transactional test's flush removed, for every database test.
+
+    Transactional tests (live_server, threads) end by flushing every table, rows
+    made by migrations included; the tests after them still need the tree.
+    """
+    uses_db = request.node.get_closest_marker("django_db") or (
+        DB_FIXTURES & set(request.fixturenames)
+    )
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")
+        ensure_wagtail_tree()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

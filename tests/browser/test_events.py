@@ -12,18 +12,12 @@ from events import services
 from events.models import EventPage, Registration
 from tests.browser.keyboard import tab_to
 from tests.conftest import PASSWORD
-from tests.events.conftest import ensure_wagtail_root
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def wagtail_root(transactional_db):
-    ensure_wagtail_root()
-
-
-@pytest.fixture
-def forum(wagtail_root, home_page):
+def forum(transactional_db, home_page):
     """The seeded forum, with one seat left so the waitlist is in play."""
     events_seed.seed(io.StringIO())
     forum = EventPage.objects.get()
@@ -134,9 +128,7 @@ def test_visitor_signs_up_registers_cancels_and_the_waitlist_moves(
     assert guest.get_by_role("link", name=forum.online_url).is_visible()
 
 
-def test_webinar_page_plays_the_recording_with_captions(
-    page, wagtail_root, home_page, axe_check
-):
+def test_webinar_page_plays_the_recording_with_captions(page, home_page, axe_check):
     events_seed.seed(io.StringIO())
     page.goto("/webinars/")
     axe_check(page)

@@ -14,18 +14,6 @@ from django.utils import timezone
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _wagtail_roots(db):
-    """Put back what Wagtail's migrations made if a transactional test flushed it."""
-    from wagtail.models import Collection, Locale, Page
-
-    Locale.objects.get_or_create(language_code="en")
-    if not Collection.get_first_root_node():
-        Collection.add_root(name="Root")
-    if not Page.get_first_root_node():
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
-
-
 @pytest.fixture
 def event(home_page):
     from events.models import EventIndexPage, EventPage

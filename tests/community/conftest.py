@@ -97,13 +97,3 @@ def moderator(db):
     )
     user.groups.add(group)
     return user
-
-
-@pytest.fixture(autouse=True)
-def _wagtail_root(db):
-    """Recreate the page tree root a transactional (browser) test flushed away."""
-    from wagtail.models import Locale, Page
-
-    Locale.objects.get_or_create(language_code="en")
-    if not Page.get_first_root_node():
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))

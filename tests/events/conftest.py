@@ -6,28 +6,8 @@ from django.utils import timezone
 from events.models import EventIndexPage, EventPage
 
 
-def ensure_wagtail_root():
-    """Recreate the tree root that a transactional test's flush removed.
-
-    Wagtail makes the root page in a data migration; tests with a transactional
-    database (threads, live_server) flush it away for the tests after them.
-    """
-    from wagtail.models import Collection, Locale, Page
-
-    Locale.objects.get_or_create(language_code="en")
-    if not Collection.get_first_root_node():
-        Collection.add_root(name="Root")
-    if not Page.get_first_root_node():
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
-
-
-@pytest.fixture(autouse=True)
-def _wagtail_root(db):
-    ensure_wagtail_root()
-
-
 @pytest.fixture
-def event_index(_wagtail_root, home_page):
+def event_index(home_page):
     index = home_page.get_children().filter(slug="events").first()
     if index is not None:
         return index.specific
