@@ -14,17 +14,7 @@ ENTRY_LINK = re.compile(r"^/catalogue/[^?/]+/$")
 
 
 @pytest.fixture
-def wagtail_root(transactional_db):
-    """Recreate the page tree root that an earlier transactional test flushed."""
-    from wagtail.models import Locale, Page
-
-    Locale.objects.get_or_create(language_code="en")
-    if not Page.get_first_root_node():
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
-
-
-@pytest.fixture
-def catalogue(wagtail_root, home_page):
+def catalogue(transactional_db, home_page):
     from credentials import seed
 
     seed.seed(stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -14,16 +14,6 @@ from tests.conftest import PASSWORD, make_user
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def wagtail_root(transactional_db):
-    """Recreate the page tree root that an earlier transactional test flushed."""
-    from wagtail.models import Locale, Page
-
-    Locale.objects.get_or_create(language_code="en")
-    if not Page.get_first_root_node():
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
-
-
 def _member(email, first, last):
     user = make_user(email, first_name=first, last_name=last)
     user.date_joined = timezone.now() - timedelta(days=30)
@@ -46,7 +36,7 @@ def _new_page(browser, live_server):
 
 
 def test_members_discuss_mention_and_keep_the_working_group_private(
-    browser, live_server, page, wagtail_root, home_page, axe_check
+    browser, live_server, page, transactional_db, home_page, axe_check
 ):
     open_space = Space.objects.create(
         name="Community of practice",
@@ -137,7 +127,7 @@ def test_members_discuss_mention_and_keep_the_working_group_private(
 
 
 def test_no_payload_executes_in_the_browser(
-    page, live_server, wagtail_root, home_page, axe_check
+    page, live_server, transactional_db, home_page, axe_check
 ):
     from tests.community.xss_payloads import PAYLOADS
 
@@ -184,7 +174,7 @@ def test_no_payload_executes_in_the_browser(
 
 
 def test_every_community_page_type_passes_axe(
-    browser, live_server, page, wagtail_root, home_page, axe_check
+    browser, live_server, page, transactional_db, home_page, axe_check
 ):
     from community.emails import unsubscribe_token
 

@@ -16,13 +16,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def frameworks_setup(transactional_db):
-    """The page tree root, then the groups, collections and workflow of the data
-    migration, which an earlier transactional test may have flushed away."""
-    from wagtail.models import Locale, Page
-
-    Locale.objects.get_or_create(language_code="en")
-    if not Page.get_first_root_node():
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    """The groups, collections and workflow of the data migration, which an
+    earlier transactional test may have flushed away."""
     migration = importlib.import_module(
         "frameworks.migrations.0002_working_group_and_review"
     )

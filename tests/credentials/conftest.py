@@ -33,15 +33,3 @@ def achievement_schema():
         "$ref": "#/$defs/Achievement",
         "$defs": schema["$defs"],
     }
-
-
-@pytest.fixture(autouse=True)
-def _wagtail_root(db):
-    """Recreate the tree roots that a transactional (browser) test flushed away."""
-    from wagtail.models import Collection, Locale, Page
-
-    Locale.objects.get_or_create(language_code="en")
-    if not Collection.get_first_root_node():
-        Collection.add_root(name="Root")
-    if not Page.get_first_root_node():
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
