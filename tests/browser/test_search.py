@@ -13,15 +13,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def site_tree(transactional_db):
-    """The page tree and collection roots, groups and workflow of the data
-    migrations, which an earlier transactional test may have flushed away."""
-    from wagtail.models import Collection, Locale, Page
-
-    Locale.objects.get_or_create(language_code="en")
-    if not Page.get_first_root_node():
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
-    if not Collection.get_first_root_node():
-        Collection.add_root(name="Root")
+    """The groups and workflow of the data migrations, which an earlier
+    transactional test may have flushed away."""
     migration = importlib.import_module(
         "frameworks.migrations.0002_working_group_and_review"
     )

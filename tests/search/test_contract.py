@@ -24,7 +24,6 @@ from search.site import get_site_engine
 
 ES_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
-from tests.search.test_site import wagtail_roots  # noqa: E402, F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 

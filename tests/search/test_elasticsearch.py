@@ -12,7 +12,6 @@ from search.backends.elasticsearch import ElasticsearchEngine, ElasticsearchSite
 from search.base import SearchQuery
 from search.registry import get_engine
 from search.site import get_site_engine
-from tests.search.test_site import wagtail_roots  # noqa: E402, F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 

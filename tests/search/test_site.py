@@ -19,19 +19,6 @@ pytestmark = pytest.mark.django_db
 Document = get_document_model()
 
 
-@pytest.fixture(autouse=True)
-def wagtail_roots(db):
-    """The page tree and collection roots of Wagtail's data migrations, which a
-    transactional (browser) test earlier in the run may have flushed away."""
-    from wagtail.models import Locale, Page
-
-    Locale.objects.get_or_create(language_code="en")
-    if not Page.get_first_root_node():
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
-    if not Collection.get_first_root_node():
-        Collection.add_root(name="Root")
-
-
 @pytest.fixture
 def commit(django_capture_on_commit_callbacks):
     """Run what waits for the commit (index tasks) at the end of the block."""

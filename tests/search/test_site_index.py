@@ -11,7 +11,6 @@ from wagtail.models import Collection
 
 from search.documents import extract_text
 from search.models import DocumentText
-from tests.search.test_site import wagtail_roots  # noqa: E402, F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 
