@@ -61,6 +61,22 @@ class BasePageMixin(models.Model):
         return self.search_description or self.summary
 
 
+class IndexPageMixin(BasePageMixin):
+    """A section's index page: a short introduction above the section's listing."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [
+        *Page.search_fields,
+        *BasePageMixin.search_fields,
+        index.SearchField("intro"),
+    ]
+
+    class Meta:
+        abstract = True
+
+
 class HomePage(BasePageMixin, Page):
     intro = models.TextField(blank=True)
     body = StreamField(BaseStreamBlock(), blank=True)

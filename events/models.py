@@ -27,7 +27,7 @@ from wagtail.search import index
 
 from cms.blocks import BaseStreamBlock
 from cms.fields import StreamField
-from cms.models import BasePageMixin
+from cms.models import BasePageMixin, IndexPageMixin
 
 from .managers import EventQuerySet, RegistrationQuerySet
 
@@ -84,18 +84,9 @@ class Speaker(index.Indexed, models.Model):
             )
 
 
-class EventIndexPage(RoutablePageMixin, BasePageMixin, Page):
+class EventIndexPage(RoutablePageMixin, IndexPageMixin, Page):
     """/events/: upcoming and past events, and the calendar feed."""
 
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    promote_panels = BasePageMixin.promote_panels
-    search_fields = [
-        *Page.search_fields,
-        *BasePageMixin.search_fields,
-        index.SearchField("intro"),
-    ]
     subpage_types = ["events.EventPage"]
     parent_page_types = ["cms.HomePage"]
     max_count = 1
@@ -498,18 +489,9 @@ class RelatedLinkBlock(blocks.StreamBlock):
     page = blocks.PageChooserBlock(label=_("Page"))
 
 
-class WebinarIndexPage(BasePageMixin, Page):
+class WebinarIndexPage(IndexPageMixin, Page):
     """/webinars/: recordings, newest first."""
 
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    promote_panels = BasePageMixin.promote_panels
-    search_fields = [
-        *Page.search_fields,
-        *BasePageMixin.search_fields,
-        index.SearchField("intro"),
-    ]
     subpage_types = ["events.WebinarPage"]
     parent_page_types = ["cms.HomePage"]
     max_count = 1

@@ -12,13 +12,12 @@ from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
-from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from cms.fields import StreamField
-from cms.models import BasePageMixin
+from cms.models import BasePageMixin, IndexPageMixin
 
 from .blocks import FrameworkStreamBlock
 from .managers import FrameworkPageManager, FrameworkVersionQuerySet
@@ -48,18 +47,9 @@ class FrameworkFilterForm(forms.Form):
         ]
 
 
-class FrameworkIndexPage(RoutablePageMixin, BasePageMixin, Page):
+class FrameworkIndexPage(RoutablePageMixin, IndexPageMixin, Page):
     """/frameworks/: the published documents, newest first, with filters and a feed."""
 
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    promote_panels = BasePageMixin.promote_panels
-    search_fields = [
-        *Page.search_fields,
-        *BasePageMixin.search_fields,
-        index.SearchField("intro"),
-    ]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["frameworks.FrameworkPage"]
     max_count = 1

@@ -6,6 +6,7 @@ App-specific fixtures live in `tests/<app>/conftest.py`; factories in
 
 import os
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,13 @@ DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequenc
 
 
 def ensure_wagtail_tree():
-    """The rows Wagtail's migrations make: default locale, page root, collection root."""
+    """The rows migrations make that tests rely on.
+
+    Wagtail's default locale, page root and collection root, then the working
+    group, collections and review workflow of the frameworks data migration
+    (its `create` is idempotent).
+    """
+    from django.apps import apps
     from wagtail.models import Collection, Locale, Page
 
     Locale.objects.get_or_create(language_code="en")
@@ -74,6 +81,9 @@ def ensure_wagtail_tree():
         Collection.add_root(name="Root")
     if not Page.get_first_root_node():
         Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    import_module("frameworks.migrations.0002_working_group_and_review").create(
+        apps, None
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,5 @@
 """Framework journeys in a real browser: reading and downloading, drafting, approving."""
 
-import importlib
-
 import pytest
 from django.apps import apps
 from wagtail.models import WorkflowState
@@ -12,16 +10,6 @@ from tests.conftest import PASSWORD, make_user
 from tests.mfa import enable_totp, totp_code
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def frameworks_setup(transactional_db):
-    """The groups, collections and workflow of the data migration, which an
-    earlier transactional test may have flushed away."""
-    migration = importlib.import_module(
-        "frameworks.migrations.0002_working_group_and_review"
-    )
-    migration.create(apps, None)
 
 
 def _context(browser, live_server):
@@ -49,7 +37,7 @@ def _footer_action(page, selector):
 
 
 def test_visitor_reads_and_downloads_then_sees_the_approved_version(
-    browser, live_server, page, frameworks_setup, home_page, axe_check
+    browser, live_server, page, home_page, axe_check
 ):
     from frameworks import seed
 

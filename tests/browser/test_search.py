@@ -1,28 +1,16 @@
 """A visitor finds the framework PDF from the header search box."""
 
-import importlib
 import os
 
 import pytest
-from django.apps import apps
 
 from frameworks import seed as frameworks_seed
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def site_tree(transactional_db):
-    """The groups and workflow of the data migrations, which an earlier
-    transactional test may have flushed away."""
-    migration = importlib.import_module(
-        "frameworks.migrations.0002_working_group_and_review"
-    )
-    migration.create(apps, None)
-
-
 def test_visitor_searches_filters_to_documents_and_opens_the_framework_pdf(
-    page, live_server, site_tree, home_page, axe_check
+    page, live_server, home_page, axe_check
 ):
     # The demo framework: version 1.0 published with its PDF, 1.1 a draft whose
     # PDF sits in the restricted drafts collection. Tasks run on commit here.
@@ -72,7 +60,7 @@ def test_visitor_searches_filters_to_documents_and_opens_the_framework_pdf(
     assert response.body().startswith(b"%PDF")
 
 
-def test_search_works_without_javascript(browser, live_server, site_tree, home_page):
+def test_search_works_without_javascript(browser, live_server, home_page):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/")
