@@ -29,6 +29,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import setup_django  # noqa: E402
+
 TARGET_P95_MS = 100
 QUERIES = [
     "data",
@@ -59,31 +61,6 @@ FACET_PAIRS = [
     {"mode": "hybrid", "osap": "yes"},
     {"cost": "500-1000", "level": "advanced"},
 ]
-
-
-def setup(database):
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("PAGE_CACHE_ENABLED", "false")
-    import psycopg2
-
-    connection = psycopg2.connect(
-        host="127.0.0.1", port=5432, user="postgres", dbname="postgres"
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{database}"')
-    connection.close()
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def ensure_entries(count):
@@ -169,7 +146,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    setup(args.database)
+    setup_django(args.database)
     entries, public = ensure_entries(args.count)
     print(
         f"Catalogue benchmark on PostgreSQL database {args.database}: "

@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import ensure_database, free_port  # noqa: E402
+
 DATABASE = os.environ.get("EVENTS_BENCH_DATABASE", "mc_bench_events")
 EVENT_SLUG = "bench-registration"
 EMAIL_DOMAIN = "bench-registration.example.org"
@@ -36,27 +38,6 @@ FAILED = 3
 
 def say(text=""):
     print(text, flush=True)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def ensure_database(name):
-    import psycopg2
-
-    connection = psycopg2.connect(
-        host="127.0.0.1", port=5432, user="postgres", dbname="postgres"
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-            say(f"Created database {name}.")
-    connection.close()
 
 
 def environment(port):
@@ -268,7 +249,8 @@ def main():
     port = free_port()
     env = environment(port)
     os.environ.update(env)
-    ensure_database(DATABASE)
+    if ensure_database(DATABASE):
+        say(f"Created database {DATABASE}.")
     say(f"Preparing {DATABASE}: {args.people} members, {args.seats} seats …")
     event_id, path, sessions = prepare(args.people, args.seats)
 

@@ -34,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import ensure_database, free_port  # noqa: E402
+
 QUERY_BUDGET = 15
 FAILED = 3  # the exit status when a measurement fails (1 means the harness broke)
 TARGETS = {
@@ -106,29 +108,6 @@ def bench_environment(database):
     if redis_available():
         env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
     return env
-
-
-def ensure_database(name, fresh):
-    import psycopg2
-
-    connection = psycopg2.connect(
-        host="127.0.0.1", port=5432, user="postgres", dbname="postgres"
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        if fresh:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-            say(f"Created database {name}.")
-    connection.close()
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(env, *, cache_enabled, workers):
@@ -565,7 +544,8 @@ def main(argv=None):
     if args.quick:
         env["STATIC_COMPRESS"] = "false"  # hashing only: collectstatic in seconds
     os.environ.update(env)
-    ensure_database(database, args.fresh)
+    if ensure_database(database, fresh=args.fresh):
+        say(f"Created database {database}.")
 
     import django
 

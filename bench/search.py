@@ -31,6 +31,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import sentence, setup_django  # noqa: E402
+
 TARGET_P95_MS = 150
 CREDENTIALS = 100_000
 THREADS = 10_000
@@ -59,67 +61,19 @@ QUERIES = [
 ]
 KIND_CYCLE = ["pages", "documents", "discussions", "catalogue"]
 PREFIXES = ["fr", "fram", "asse", "digi", "port", "cyb", "wor", "emp", "cur", "lab"]
-WORDS = [
-    "assessment",
-    "skills",
-    "framework",
-    "employer",
-    "credential",
-    "learner",
-    "pathway",
-    "digital",
-    "evidence",
-    "badge",
-    "competency",
-    "industry",
-    "college",
-    "university",
-    "stackable",
-    "validation",
-    "workforce",
-    "recognition",
-    "outcome",
-    "partner",
-    "endorsement",
-    "curriculum",
-    "portfolio",
-]
 BENCH_SPACE = "search-bench"
 BENCH_PRIVATE_SPACE = "search-bench-private"
 BENCH_PAGES = "search-bench-pages"
 
 
 def setup(database):
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("PAGE_CACHE_ENABLED", "false")
-    import psycopg2
-
-    connection = psycopg2.connect(
-        host="127.0.0.1", port=5432, user="postgres", dbname="postgres"
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{database}"')
-    connection.close()
-
-    import django
-
-    django.setup()
+    setup_django(database)
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     from cms.models import HomePage
 
     if not HomePage.objects.exists():
         call_command("seed_demo", verbosity=0)
-
-
-def _sentence(rng, words=12):
-    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
 
 
 def ensure_credentials(count):
@@ -148,16 +102,16 @@ def ensure_pages(count):
         print(f"Adding {count - have} pages…", flush=True)
     for number in range(have, count):
         body = [
-            ("heading", {"text": _sentence(rng, 3), "level": "h2", "anchor": ""}),
-            ("paragraph", f"<p>{_sentence(rng, 80)}</p>"),
-            ("heading", {"text": _sentence(rng, 3), "level": "h2", "anchor": ""}),
-            ("paragraph", f"<p>{_sentence(rng, 80)}</p>"),
+            ("heading", {"text": sentence(rng, 3), "level": "h2", "anchor": ""}),
+            ("paragraph", f"<p>{sentence(rng, 80)}</p>"),
+            ("heading", {"text": sentence(rng, 3), "level": "h2", "anchor": ""}),
+            ("paragraph", f"<p>{sentence(rng, 80)}</p>"),
         ]
         parent.add_child(
             instance=StandardPage(
-                title=f"Search bench page {number:04d}: {_sentence(rng, 3)}",
+                title=f"Search bench page {number:04d}: {sentence(rng, 3)}",
                 slug=f"page-{number:04d}",
-                summary=_sentence(rng),
+                summary=sentence(rng),
                 body=body,
             )
         )
@@ -196,7 +150,7 @@ def ensure_threads(count):
                 [
                     Thread(
                         space=private if number % 10 == 0 else public,
-                        title=_sentence(rng, 6),
+                        title=sentence(rng, 6),
                         created_at=now - datetime.timedelta(minutes=number),
                         last_activity_at=now - datetime.timedelta(minutes=number),
                         reply_count=2,
@@ -208,7 +162,7 @@ def ensure_threads(count):
                 [
                     Post(thread=thread, body=text, body_html=f"<p>{text}</p>")
                     for thread in threads
-                    for text in (_sentence(rng, 40) for _ in range(3))
+                    for text in (sentence(rng, 40) for _ in range(3))
                 ],
                 batch_size=5000,
             )

@@ -13,40 +13,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-WORDS = [
-    "assessment",
-    "skills",
-    "framework",
-    "employer",
-    "credential",
-    "learner",
-    "pathway",
-    "digital",
-    "evidence",
-    "badge",
-    "competency",
-    "industry",
-    "college",
-    "university",
-    "stackable",
-    "validation",
-    "workforce",
-    "recognition",
-    "outcome",
-    "partner",
-    "endorsement",
-    "curriculum",
-    "portfolio",
-]
+from bench.common import WORDS, sentence
 
 BENCH_PAGES_SLUG = "bench-pages"
 BENCH_SPACE_SLUG = "bench-space"
 BENCH_EVENTS_SLUG = "bench-events"
 BENCH_MEMBER_EMAIL = "bench-member@example.org"
-
-
-def _sentence(rng, words=12):
-    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
 
 
 def bench_member():
@@ -107,12 +79,12 @@ def seed_pages(count, stdout):
     rng = random.Random(8)
     have = index.get_children().count()
     for number in range(have, count):
-        body = [("paragraph", f"<p>{_sentence(rng, 60)}</p>") for _ in range(4)]
+        body = [("paragraph", f"<p>{sentence(rng, 60)}</p>") for _ in range(4)]
         index.add_child(
             instance=StandardPage(
                 title=f"Benchmark page {number:04d}",
                 slug=f"page-{number:04d}",
-                summary=_sentence(rng),
+                summary=sentence(rng),
                 body=body,
                 live=True,
             )
@@ -143,7 +115,7 @@ def seed_threads(threads, posts, stdout):
     if have < threads:
         rng = random.Random(5)
         authors = _authors()
-        bodies = [_sentence(rng, 40) for _ in range(50)]
+        bodies = [sentence(rng, 40) for _ in range(50)]
         rendered = [render(body) for body in bodies]
         now = timezone.now()
         first_size = 50
@@ -155,7 +127,7 @@ def seed_threads(threads, posts, stdout):
                 batch.append(
                     Thread(
                         space=space,
-                        title=f"Bench thread {number:05d}: {_sentence(rng, 5)}",
+                        title=f"Bench thread {number:05d}: {sentence(rng, 5)}",
                         author=rng.choice(authors),
                         created_at=now - datetime.timedelta(minutes=number),
                         last_activity_at=now - datetime.timedelta(minutes=number),
@@ -220,7 +192,7 @@ def seed_events(events, registrations, stdout):
             instance=EventPage(
                 title=f"Benchmark forum {number:02d}",
                 slug=f"forum-{number:02d}",
-                summary=_sentence(rng),
+                summary=sentence(rng),
                 start=start + datetime.timedelta(days=number),
                 end=start + datetime.timedelta(days=number, hours=7),
                 capacity=500,

@@ -1,0 +1,85 @@
+"""Pieces every benchmark script shares: its database, Django, ports and text."""
+
+import os
+import socket
+
+WORDS = [
+    "assessment",
+    "skills",
+    "framework",
+    "employer",
+    "credential",
+    "learner",
+    "pathway",
+    "digital",
+    "evidence",
+    "badge",
+    "competency",
+    "industry",
+    "college",
+    "university",
+    "stackable",
+    "validation",
+    "workforce",
+    "recognition",
+    "outcome",
+    "partner",
+    "endorsement",
+    "curriculum",
+    "portfolio",
+]
+
+
+def sentence(rng, words=12):
+    """Generated text built from the programme's vocabulary."""
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def ensure_database(name, *, fresh=False):
+    """Create the PostgreSQL database if it is missing (dropped first if fresh).
+
+    Returns True when it was created.
+    """
+    import psycopg2
+
+    connection = psycopg2.connect(
+        host="127.0.0.1", port=5432, user="postgres", dbname="postgres"
+    )
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            if fresh:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+                return True
+        return False
+    finally:
+        connection.close()
+
+
+def setup_django(database):
+    """Point Django at the benchmark database, set it up and migrate it.
+
+    Times are taken in this process, so the shared page cache stays off unless
+    the caller set PAGE_CACHE_ENABLED.
+    """
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("PAGE_CACHE_ENABLED", "false")
+    ensure_database(database)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
