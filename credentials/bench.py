@@ -16,6 +16,8 @@ from search.registry import bump
 from .generator import PROVIDERS, make_entry, start_dates
 from .models import (
     EU_ELEMENTS,
+    CredentialFacts,
+    CredentialFactsSkill,
     CredentialStartDate,
     MicroCredential,
     Provider,
@@ -120,7 +122,8 @@ def generate(count, *, prefix, seed=2026, stdout=None, status_for=None):
 def remove_generated(prefix):
     """Delete generated entries in a few statements (no per-row signals).
 
-    Generated entries have no revisions or references, only these child rows.
+    Generated entries have no revisions or references, only these child rows
+    and their search rows.
     """
     from django.db.models import Q
 
@@ -131,6 +134,8 @@ def remove_generated(prefix):
     with transaction.atomic():
         for queryset in (
             stacks,
+            CredentialFactsSkill.objects.filter(facts_id__in=ids),
+            CredentialFacts.objects.filter(credential_id__in=ids),
             TaggedMicroCredential.objects.filter(content_object_id__in=ids),
             CredentialStartDate.objects.filter(credential_id__in=ids),
             MicroCredential.objects.filter(external_id__startswith=prefix),

@@ -201,8 +201,6 @@ class MicroCredential(DraftStateMixin, RevisionMixin, index.Indexed, Clusterable
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Filled by `credentials.search.refresh_search_vectors` on PostgreSQL.
-    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = MicroCredentialQuerySet.as_manager()
 
@@ -270,7 +268,6 @@ class MicroCredential(DraftStateMixin, RevisionMixin, index.Indexed, Clusterable
             )
         ]
         indexes = [
-            GinIndex(fields=["search_vector"], name="credential_search_gin"),
             models.Index(fields=["live", "status"], name="credential_public_idx"),
         ]
 
@@ -341,6 +338,73 @@ class CredentialStartDate(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("start date")
         ordering = ["date"]
+
+
+class CredentialFacts(models.Model):
+    """A narrow copy of what catalogue search reads: the facets and the text vector.
+
+    An entry's row is long (descriptions, outcomes, assessment…), so matching a
+    common word against it reads hundreds of megabytes at 100,000 entries. This
+    table keeps only what the search matches, filters, counts and sorts on, about
+    a tenth of the size, so the database engine reads it instead (on PostgreSQL;
+    the SQLite demo searches the entries themselves).
+
+    `credentials.search.refresh_facts` rebuilds rows from the entries; every
+    save, import and generated catalogue calls it. Whether a row is public
+    mirrors `MicroCredentialQuerySet.public`, and hits are always read back
+    through `visible_to`, so a stale row can change a count, never leak an entry.
+    """
+
+    credential = models.OneToOneField(
+        MicroCredential,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="facts",
+    )
+    public = models.BooleanField(default=False)
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    title = models.CharField(max_length=255)
+    level = models.CharField(max_length=20, blank=True)
+    delivery_mode = models.CharField(max_length=20, blank=True)
+    language = models.CharField(max_length=5, blank=True)
+    duration_weeks = models.PositiveIntegerField(null=True)
+    cost_cad = models.DecimalField(max_digits=8, decimal_places=2)
+    osap_eligible = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    # Weighted: A title, B skills, C learning outcomes, D description.
+    search_vector = SearchVectorField(null=True)
+    skills = models.ManyToManyField(
+        "taggit.Tag", through="CredentialFactsSkill", related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("catalogue search row")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="credential_facts_gin"),
+            models.Index(fields=["public", "created_at"], name="credential_facts_new"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class CredentialFactsSkill(models.Model):
+    """A skill of a catalogue search row (a copy of the entry's tags)."""
+
+    # The unique constraint's index starts with this column.
+    facts = models.ForeignKey(
+        CredentialFacts, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facts", "tag"], name="credential_facts_skill_unique"
+            )
+        ]
 
 
 class CatalogueIndexPage(BasePageMixin, Page):

@@ -2,7 +2,7 @@
 
 import re
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -145,8 +145,30 @@ class CatalogueIndex(SearchIndex):
     def get_queryset(self, user=None):
         return self.model.objects.visible_to(user)
 
+    def search_queryset(self, user=None):
+        # On PostgreSQL the narrow search rows, public ones only: visible_to
+        # shows everyone the public entries (see its docstring).
+        if connection.vendor != "postgresql":
+            return self.get_queryset(user)
+        from .models import CredentialFacts
+
+        return CredentialFacts.objects.filter(public=True)
+
     def prepare_hits(self, queryset):
         return queryset.for_listing()
+
+    def hits_from_rows(self, rows, user=None):
+        # The entries come with their search rows (the same number of queries
+        # as listing them), and each is checked once more against the entry
+        # itself, so a search row that missed an update never shows an entry.
+        rows = rows.select_related("credential__provider").prefetch_related(
+            "credential__skills"
+        )
+        return [row.credential for row in rows if row.credential.is_public]
+
+    def refresh(self, progress=None):
+        index_credentials()
+        return super().refresh(progress)
 
     def vocabulary(self, obj):
         return words_of(obj.title, *(tag.name for tag in obj.skills.all()))
@@ -167,35 +189,65 @@ def words_of(*texts):
     }
 
 
-def refresh_search_vectors(ids=None):
-    """Rebuild the stored weighted tsvector of these entries (all if `ids` is None).
+def refresh_facts(ids=None):
+    """Rebuild the search rows (`CredentialFacts`) of these entries (all if None).
 
-    Weights: A title, B skills, C learning outcomes, D description; French
-    entries use the 'french' configuration, all others 'english'. One UPDATE
-    for any number of rows, so imports and the benchmark seed stay fast.
+    The text vector is weighted A title, B skills, C learning outcomes, D
+    description; French entries use the 'french' configuration, all others
+    'english'. A few statements for any number of rows, so imports and the
+    benchmark seed stay fast. Only PostgreSQL searches these rows.
     """
     if connection.vendor != "postgresql":
         return
-    from .models import MicroCredential, TaggedMicroCredential
+    from .models import (
+        CredentialFacts,
+        CredentialFactsSkill,
+        MicroCredential,
+        TaggedMicroCredential,
+    )
 
-    table = MicroCredential._meta.db_table
+    entries = MicroCredential._meta.db_table
+    facts = CredentialFacts._meta.db_table
+    facts_skills = CredentialFactsSkill._meta.db_table
     tagged = TaggedMicroCredential._meta.db_table
     config = "(CASE WHEN m.language = 'fr' THEN 'french' ELSE 'english' END)::regconfig"
-    sql = f"""
-        UPDATE {table} AS m SET search_vector =
-            setweight(to_tsvector({config}, coalesce(m.title, '')), 'A') ||
-            setweight(to_tsvector({config}, coalesce((
-                SELECT string_agg(t.name, ' ') FROM {tagged} AS ti
-                JOIN taggit_tag AS t ON t.id = ti.tag_id
-                WHERE ti.content_object_id = m.id), '')), 'B') ||
-            setweight(to_tsvector({config}, coalesce(m.learning_outcomes, '')), 'C') ||
-            setweight(to_tsvector({config}, coalesce(m.description, '')), 'D')
-    """  # noqa: S608 (table names come from the models, values are parameters)
-    with connection.cursor() as cursor:
-        if ids is None:
-            cursor.execute(sql)
-        else:
-            cursor.execute(sql + " WHERE m.id = ANY(%s)", [list(ids)])
+    if ids is None:
+        where, params = "", []
+        deletes = [
+            f"DELETE FROM {facts_skills}",  # noqa: S608
+            f"DELETE FROM {facts}",  # noqa: S608
+        ]
+    else:
+        where, params = "WHERE m.id = ANY(%s)", [list(ids)]
+        deletes = [
+            f"DELETE FROM {facts_skills} WHERE facts_id = ANY(%s)",  # noqa: S608
+            f"DELETE FROM {facts} WHERE credential_id = ANY(%s)",  # noqa: S608
+        ]
+    # Table names come from the models; values are parameters.
+    statements = [
+        *deletes,
+        f"""INSERT INTO {facts} (credential_id, public, provider_id, title, level,
+                delivery_mode, language, duration_weeks, cost_cad, osap_eligible,
+                created_at, search_vector)
+            SELECT m.id, m.live AND m.status = 'published', m.provider_id, m.title,
+                m.level, m.delivery_mode, m.language, m.duration_weeks, m.cost_cad,
+                m.osap_eligible, m.created_at,
+                setweight(to_tsvector({config}, coalesce(m.title, '')), 'A') ||
+                setweight(to_tsvector({config}, coalesce((
+                    SELECT string_agg(t.name, ' ') FROM {tagged} AS ti
+                    JOIN taggit_tag AS t ON t.id = ti.tag_id
+                    WHERE ti.content_object_id = m.id), '')), 'B') ||
+                setweight(to_tsvector({config}, coalesce(m.learning_outcomes, '')),
+                    'C') ||
+                setweight(to_tsvector({config}, coalesce(m.description, '')), 'D')
+            FROM {entries} AS m {where}""",  # noqa: S608
+        f"""INSERT INTO {facts_skills} (facts_id, tag_id)
+            SELECT DISTINCT ti.content_object_id, ti.tag_id FROM {tagged} AS ti
+            JOIN {entries} AS m ON m.id = ti.content_object_id {where}""",  # noqa: S608
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql, params)
 
 
 def refresh_vocabulary(ids=None):
@@ -217,6 +269,6 @@ def refresh_vocabulary(ids=None):
 
 def index_credentials(ids=None):
     """Bring search up to date after entries were saved, imported or generated."""
-    refresh_search_vectors(ids)
+    refresh_facts(ids)
     refresh_vocabulary(ids)
     bump(INDEX_NAME)

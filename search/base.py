@@ -162,6 +162,7 @@ class SearchIndex:
 
     Override points:
     - `get_queryset(user)`: the rows this user may find (apply `visible_to`).
+    - `search_queryset(user)`: what the database engine reads to find them.
     - `prepare_hits(queryset)`: add select_related/prefetch_related for results.
     - `vocabulary(obj)`: the words "did you mean" may propose for this object.
     """
@@ -185,8 +186,36 @@ class SearchIndex:
     def get_queryset(self, user=None):
         return self.model._default_manager.all()
 
+    def search_queryset(self, user=None):
+        """The rows the database engine matches, filters, counts and sorts.
+
+        By default `get_queryset(user)`. An index may return a narrower table
+        whose primary keys are the model's and whose fields carry the same names
+        as the facets and sorts use; hits are then read from `get_queryset`.
+        """
+        return self.get_queryset(user)
+
     def prepare_hits(self, queryset):
         return queryset
+
+    def hits_from_rows(self, rows, user=None):
+        """The objects of a page of `search_queryset` rows, in their order.
+
+        Only called when `search_queryset` is a narrower table than the model.
+        """
+        ids = [row.pk for row in rows]
+        by_pk = self.prepare_hits(self.get_queryset(user).filter(pk__in=ids)).in_bulk()
+        return [by_pk[pk] for pk in ids if pk in by_pk]
+
+    def refresh(self, progress=None):
+        """Rebuild whatever the database engine keeps beside the rows; the count.
+
+        `manage.py rebuild_search` calls it; most indexes keep nothing.
+        """
+        count = self.get_queryset().count()
+        if progress:
+            progress(count, count)
+        return count
 
     def vocabulary(self, obj):
         return []

@@ -17,6 +17,7 @@ import difflib
 import hashlib
 from collections import defaultdict
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchQuery as PgSearchQuery,
 )
@@ -31,6 +32,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    Func,
     IntegerField,
     Q,
     Value,
@@ -108,16 +110,26 @@ class DatabaseEngine:
         }
         return [by_pk[pk] for pk in ids if pk in by_pk]
 
-    def _search(self, query, user):
-        index = self.index
-        base = index.get_queryset(user)
-        matched = self.match(base, query.text)
-        filter_qs = {
-            name: self.facet_q(index.get_facet(name), values)
+    def _page_of_hits(self, ordered, query, user):
+        """The requested page of an ordered queryset of search rows, as hits."""
+        window = slice(query.offset, query.offset + query.per_page)
+        if ordered.model is self.index.model:
+            return list(self.index.prepare_hits(ordered)[window])
+        # Narrow search rows (`SearchIndex.search_queryset`).
+        return self.index.hits_from_rows(ordered[window], user)
+
+    def _filter_qs(self, query, model):
+        return {
+            name: self.facet_q(self.index.get_facet(name), values, model)
             for name, values in query.filters.items()
         }
+
+    def _search(self, query, user):
+        base = self.index.search_queryset(user)
+        matched = self.match(base, query.text)
+        filter_qs = self._filter_qs(query, base.model)
         if query_words(query.text) and query.facets:
-            facets, total, hits = self.single_pass(matched, query)
+            facets, total, hits = self.grouped_counts(matched, query, filter_qs, user)
         else:
             facets, total = self.facet_counts(matched, query, filter_qs)
             filtered = matched.filter(*filter_qs.values())
@@ -125,12 +137,7 @@ class DatabaseEngine:
                 total = filtered.count()
             hits = []
             if total and query.offset < total:
-                ordered = self.order(filtered, query)
-                hits = list(
-                    index.prepare_hits(ordered)[
-                        query.offset : query.offset + query.per_page
-                    ]
-                )
+                hits = self._page_of_hits(self.order(filtered, query), query, user)
         suggestions = []
         if not total and query.text:
             suggestions = self.suggest(query.text, base)
@@ -143,14 +150,33 @@ class DatabaseEngine:
         )
 
     def queryset(self, query, *, user=None):
-        """All matching rows, ordered, without facets: for exports."""
+        """All matching objects, ordered, without facets: for exports."""
         query = self.index.clean_query(query)
-        matched = self.match(self.index.get_queryset(user), query.text)
-        filter_qs = [
-            self.facet_q(self.index.get_facet(name), values)
-            for name, values in query.filters.items()
-        ]
-        return self.order(matched.filter(*filter_qs), query)
+        base = self.index.search_queryset(user)
+        matched = self.match(base, query.text)
+        ordered = self.order(
+            matched.filter(*self._filter_qs(query, base.model).values()), query
+        )
+        if base.model is self.index.model:
+            return ordered
+        # Narrow search rows (PostgreSQL only): the objects, in the same order.
+        ids = list(ordered.values_list("pk", flat=True))
+        position = Func(
+            Value(ids, output_field=ArrayField(BigIntegerField())),
+            F("pk"),
+            function="array_position",
+            output_field=IntegerField(),
+        )
+        return (
+            self.index.get_queryset(user)
+            .filter(pk__in=ids)
+            .alias(position=position)
+            .order_by("position")
+        )
+
+    def rebuild(self, progress=None):
+        """Rebuild what the index keeps for the database (`SearchIndex.refresh`)."""
+        return self.index.refresh(progress)
 
     # --- Text -----------------------------------------------------------------
 
@@ -170,11 +196,10 @@ class DatabaseEngine:
             return queryset.filter(
                 **{self.index.search_vector_field: self._tsquery(words)}
             )
-        model = self.index.model
         for word in words:
             condition = Q()
             for path, _weight in self.index.text_fields:
-                condition |= self._contains(model, path, word)
+                condition |= self._contains(queryset.model, path, word)
             queryset = queryset.filter(condition)
         return queryset
 
@@ -198,7 +223,7 @@ class DatabaseEngine:
                     F(self.index.search_vector_field), self._tsquery(words)
                 )
             else:
-                model = self.index.model
+                model = queryset.model
                 rank = Value(0)
                 for path, weight in self.index.text_fields:
                     for word in words:
@@ -216,7 +241,7 @@ class DatabaseEngine:
 
     # --- Facets ---------------------------------------------------------------
 
-    def facet_q(self, facet, values):
+    def facet_q(self, facet, values, model):
         """The filter for these selected values of one facet (OR within a facet)."""
         if facet.is_fixed:
             condition = Q()
@@ -225,7 +250,7 @@ class DatabaseEngine:
             return condition
         if facet.multivalued:
             return Q(
-                pk__in=self.index.model._default_manager.filter(
+                pk__in=model._default_manager.filter(
                     **{f"{facet.field}__in": values}
                 ).values("pk")
             )
@@ -286,7 +311,7 @@ class DatabaseEngine:
 
         def grouped(qs):
             return (
-                qs.exclude(**{f"{facet.field}__isnull": True})
+                qs.filter(**{f"{facet.field}__isnull": False})
                 .values(facet.field, facet.label_field)
                 .annotate(n=Count("pk"))
                 .order_by("-n", facet.label_field)
@@ -317,175 +342,129 @@ class DatabaseEngine:
             name=facet.name, label=facet.label, values=values, has_more=has_more
         )
 
-    # --- One pass over the matched rows (text queries) -------------------------
+    # --- Text queries: every count from one grouped read ------------------------
 
-    def single_pass(self, matched, query):
-        """Hits, total and facet counts from one read of the rows the text matched.
+    def grouped_counts(self, matched, query, filter_qs, user):
+        """Facet counts, total and hits of a text query in three reads of its rows.
 
-        A text query matches a small part of the catalogue, but each grouped
-        query would read those rows from the table again. Here one query returns
-        every matched row as its id, a bit mask of the fixed facet values it has
-        and the value of each single-valued open facet; rows that look alike
-        are counted together in memory, many-valued facets (skills) cost one
-        grouped query, and only the hits are then ranked and sorted. Query
-        count: 2 to 3, plus the page of hits.
+        A text query matches a part of the index, and each facet's counts apply
+        every selected filter but its own, so counting facet by facet would read
+        those rows once per selected facet. Here one query groups the matched
+        rows by the single-valued open facets (the catalogue's provider: a few
+        groups) and counts, per group, each fixed value and each open facet
+        under every filter but its own, as conditional aggregates; the open
+        facets' own filters are then applied to the groups in Python. Each
+        many-valued facet (skills) costs one grouped query, and the page of hits
+        is ranked and cut in the database. Query count: 2, plus one per
+        many-valued facet, plus loading the page of hits.
         """
         index = self.index
-        model = index.model
-        selected = query.filters
-        fixed = [f for f in index.facets if f.is_fixed]
-        single = [f for f in index.facets if not f.is_fixed and not f.multivalued]
-        multi = [f for f in index.facets if f.multivalued]
-
-        bits = {}  # facet name -> one bit per option
-        mask = Value(0, output_field=BigIntegerField())
-        position = 0
-        for facet in fixed:
-            bits[facet.name] = []
-            for option in facet.options:
-                bit = 1 << position
-                position += 1
-                bits[facet.name].append(bit)
-                mask = mask + Case(
-                    When(option.q, then=Value(bit)),
-                    default=Value(0),
-                    output_field=BigIntegerField(),
-                )
-        columns = ["pk", "_facet_mask"]
-        for facet in single:
-            columns += [facet.field, facet.label_field]
-        rows = list(matched.annotate(_facet_mask=mask).values_list(*columns))
-
-        # Rows holding a selected value of a many-valued facet.
-        multi_selected = [f for f in multi if f.name in selected]
-        multi_sets = [
-            set(
-                model._default_manager.filter(
-                    pk__in=[row[0] for row in rows],
-                    **{f"{facet.field}__in": selected[facet.name]},
-                ).values_list("pk", flat=True)
-            )
-            for facet in multi_selected
-        ]
-
-        checks = []
-        for name, values in selected.items():
-            facet = index.get_facet(name)
-            if facet.is_fixed:
-                wanted = 0
-                for option, bit in zip(facet.options, bits[name], strict=True):
-                    if option.value in values:
-                        wanted |= bit
-                checks.append((name, "fixed", wanted))
-            elif facet.multivalued:
-                checks.append((name, "multi", multi_selected.index(facet)))
-            else:
-                checks.append((name, "single", (single.index(facet), set(values))))
-
-        drop = object()
-
-        def state_of(key):
-            """None: a hit; a facet name: fails that facet only; `drop`: more."""
-            row_mask, values, flags = key
-            failed = None
-            for name, kind, data in checks:
-                if kind == "fixed":
-                    ok = bool(row_mask & data)
-                elif kind == "multi":
-                    ok = flags[data]
-                else:
-                    ok = str(values[2 * data[0]]) in data[1]
-                if not ok:
-                    if failed is not None:
-                        return drop
-                    failed = name
-            return failed
-
-        states, combos = {}, {}
-        hit_ids = []
-        pools = {f.name: [] for f in multi}
-        for row in rows:
-            pk = row[0]
-            key = (row[1], row[2:], tuple(pk in ids for ids in multi_sets))
-            if key in states:
-                state = states[key]
-            else:
-                state = states[key] = state_of(key)
-            if state is drop:
-                continue
-            combos[key] = combos.get(key, 0) + 1
-            if state is None:
-                hit_ids.append(pk)
-            for facet in multi:
-                if state is None or state == facet.name:
-                    pools[facet.name].append(pk)
-
-        fixed_counts = {f.name: [0] * len(f.options) for f in fixed}
-        single_counts = {f.name: {} for f in single}
-        for key, n in combos.items():
-            state = states[key]
-            row_mask, values, _flags = key
-            for facet in fixed:
-                if state is None or state == facet.name:
-                    counts = fixed_counts[facet.name]
-                    for number, bit in enumerate(bits[facet.name]):
-                        if row_mask & bit:
-                            counts[number] += n
-            for number, facet in enumerate(single):
-                value, label = values[2 * number], values[2 * number + 1]
-                if value is not None and (state is None or state == facet.name):
-                    counted = single_counts[facet.name]
-                    old = counted.get(str(value), (label, 0))
-                    counted[str(value)] = (label, old[1] + n)
-
-        results = {}
         requested = set(query.facets)
-        for facet in index.facets:
+        selected = query.filters
+        fixed = [f for f in index.facets if f.is_fixed and f.name in requested]
+        single = [f for f in index.facets if not f.is_fixed and not f.multivalued]
+        multi = [f for f in index.facets if f.multivalued and f.name in requested]
+        in_sql = {
+            name: q
+            for name, q in filter_qs.items()
+            if name not in {facet.name for facet in single}
+        }
+
+        def all_but(name):
+            condition = Q()
+            for other, q in in_sql.items():
+                if other != name:
+                    condition &= q
+            return condition
+
+        aggregates = {"_hits": Count("pk", filter=all_but(None))}
+        for facet in fixed:
+            others = all_but(facet.name)
+            for number, option in enumerate(facet.options):
+                aggregates[f"_{facet.name}__{number}"] = Count(
+                    "pk", filter=option.q & others
+                )
+        for facet in single:
+            aggregates[f"_{facet.name}"] = Count("pk", filter=all_but(facet.name))
+        keys = [path for facet in single for path in (facet.field, facet.label_field)]
+        groups = list(matched.order_by().values(*keys).annotate(**aggregates))
+
+        def passes(group, skip):
+            """Whether this group meets the open facets' filters, but `skip`'s."""
+            for facet in single:
+                if (
+                    facet.name != skip
+                    and facet.name in selected
+                    and str(group[facet.field]) not in selected[facet.name]
+                ):
+                    return False
+            return True
+
+        total = sum(group["_hits"] for group in groups if passes(group, None))
+        results = {}
+        for facet in fixed:
+            chosen = set(selected.get(facet.name, ()))
+            counts = [0] * len(facet.options)
+            for group in groups:
+                if passes(group, None):
+                    for number in range(len(facet.options)):
+                        counts[number] += group[f"_{facet.name}__{number}"]
+            results[facet.name] = FacetResult(
+                name=facet.name,
+                label=facet.label,
+                values=[
+                    FacetValue(
+                        value=option.value,
+                        label=option.label,
+                        count=counts[number],
+                        selected=option.value in chosen,
+                    )
+                    for number, option in enumerate(facet.options)
+                ],
+            )
+        for facet in single:
             if facet.name not in requested:
                 continue
+            counted = {}
+            for group in groups:
+                value = group[facet.field]
+                if value is None or not passes(group, facet.name):
+                    continue
+                label, n = counted.get(str(value), (group[facet.label_field], 0))
+                counted[str(value)] = (label, n + group[f"_{facet.name}"])
+            counted = {key: item for key, item in counted.items() if item[1]}
             chosen = set(selected.get(facet.name, ()))
-            if facet.is_fixed:
-                results[facet.name] = FacetResult(
-                    name=facet.name,
-                    label=facet.label,
-                    values=[
-                        FacetValue(
-                            value=option.value,
-                            label=option.label,
-                            count=fixed_counts[facet.name][number],
-                            selected=option.value in chosen,
-                        )
-                        for number, option in enumerate(facet.options)
-                    ],
-                )
-                continue
-            if facet.multivalued:
-                counted = {}
-                if pools[facet.name]:
-                    counted = {
-                        str(row[facet.field]): (row[facet.label_field], row["n"])
-                        for row in model._default_manager.filter(
-                            pk__in=pools[facet.name]
-                        )
-                        .exclude(**{f"{facet.field}__isnull": True})
-                        .values(facet.field, facet.label_field)
-                        .annotate(n=Count("pk"))
-                    }
-            else:
-                counted = single_counts[facet.name]
             results[facet.name] = self._top_values(facet, query, counted, chosen)
-
-        total = len(hit_ids)
-        hits = []
-        if hit_ids and query.offset < total:
-            # Only the hits are ranked and sorted, in the database.
-            ordered = self.order(model._default_manager.filter(pk__in=hit_ids), query)
-            hits = list(
-                index.prepare_hits(ordered)[
-                    query.offset : query.offset + query.per_page
-                ]
+        for facet in multi:
+            pool = matched.filter(
+                *(q for name, q in filter_qs.items() if name != facet.name)
             )
-        return results, total, hits
+            size = query.facet_sizes.get(facet.name) or facet.size or 20
+            chosen = set(selected.get(facet.name, ()))
+            rows = (
+                pool.filter(**{f"{facet.field}__isnull": False})
+                .values(facet.field, facet.label_field)
+                .annotate(n=Count("pk"))
+                .order_by("-n", facet.label_field)
+            )
+            top = list(rows[: size + 1])
+            missing = chosen - {str(row[facet.field]) for row in top}
+            if missing:
+                top += list(rows.filter(**{f"{facet.field}__in": missing}))
+            counted = {
+                str(row[facet.field]): (row[facet.label_field], row["n"]) for row in top
+            }
+            result = self._top_values(facet, query, counted, chosen)
+            result.has_more = len(top) > size
+            results[facet.name] = result
+
+        hits = []
+        if total and query.offset < total:
+            # Only the hits are ranked and sorted, and only one page is read.
+            filtered = matched.filter(*filter_qs.values())
+            hits = self._page_of_hits(self.order(filtered, query), query, user)
+        ordered = {name: results[name] for name in query.facets if name in results}
+        return ordered, total, hits
 
     def _top_values(self, facet, query, counted, chosen):
         """The most frequent values of an open facet, and every selected one."""
