@@ -39,9 +39,20 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
             ],
         ),
-        migrations.RemoveIndex(
-            model_name='microcredential',
-            name='credential_search_gin',
+        # SQLite never had the GIN index, so drop it only where it exists.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.RemoveIndex(
+                    model_name='microcredential',
+                    name='credential_search_gin',
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    "DROP INDEX IF EXISTS credential_search_gin",
+                    migrations.RunSQL.noop,
+                ),
+            ],
         ),
         migrations.RemoveField(
             model_name='microcredential',
