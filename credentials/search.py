@@ -157,15 +157,6 @@ class CatalogueIndex(SearchIndex):
     def prepare_hits(self, queryset):
         return queryset.for_listing()
 
-    def hits_from_rows(self, rows, user=None):
-        # The entries come with their search rows (the same number of queries
-        # as listing them), and each is checked once more against the entry
-        # itself, so a search row that missed an update never shows an entry.
-        rows = rows.select_related("credential__provider").prefetch_related(
-            "credential__skills"
-        )
-        return [row.credential for row in rows if row.credential.is_public]
-
     def refresh(self, progress=None):
         index_credentials()
         return super().refresh(progress)

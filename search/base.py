@@ -198,15 +198,6 @@ class SearchIndex:
     def prepare_hits(self, queryset):
         return queryset
 
-    def hits_from_rows(self, rows, user=None):
-        """The objects of a page of `search_queryset` rows, in their order.
-
-        Only called when `search_queryset` is a narrower table than the model.
-        """
-        ids = [row.pk for row in rows]
-        by_pk = self.prepare_hits(self.get_queryset(user).filter(pk__in=ids)).in_bulk()
-        return [by_pk[pk] for pk in ids if pk in by_pk]
-
     def refresh(self, progress=None):
         """Rebuild whatever the database engine keeps beside the rows; the count.
 

@@ -37,6 +37,7 @@ from django.db.models import (
     Q,
     Value,
     When,
+    Window,
 )
 
 from ..base import FacetResult, FacetValue, SearchResult, query_words
@@ -110,13 +111,25 @@ class DatabaseEngine:
         }
         return [by_pk[pk] for pk in ids if pk in by_pk]
 
-    def _page_of_hits(self, ordered, query, user):
-        """The requested page of an ordered queryset of search rows, as hits."""
+    def _page_of_hits(self, ordered, query, user, *, count=False):
+        """(hits, total): the requested page of an ordered queryset of rows.
+
+        With `count`, the same query counts every row (a window function), so a
+        ranked search reads its matches once; the total is None when the page
+        is past the end. Rows from a narrower table than the model
+        (`SearchIndex.search_queryset`) are read back as objects through
+        `get_queryset(user)`.
+        """
         window = slice(query.offset, query.offset + query.per_page)
+        if count:
+            ordered = ordered.annotate(_total=Window(Count("pk")))
         if ordered.model is self.index.model:
-            return list(self.index.prepare_hits(ordered)[window])
-        # Narrow search rows (`SearchIndex.search_queryset`).
-        return self.index.hits_from_rows(ordered[window], user)
+            hits = list(self.index.prepare_hits(ordered)[window])
+            total = hits[0]._total if count and hits else None
+            return hits, total
+        rows = list(ordered.values_list("pk", "_total" if count else "pk")[window])
+        total = rows[0][1] if count and rows else None
+        return self._hits_by_ids([row[0] for row in rows], user), total
 
     def _filter_qs(self, query, model):
         return {
@@ -133,11 +146,20 @@ class DatabaseEngine:
         else:
             facets, total = self.facet_counts(matched, query, filter_qs)
             filtered = matched.filter(*filter_qs.values())
-            if total is None:
-                total = filtered.count()
+            ranked = query.sort == "relevance" and query_words(query.text)
             hits = []
-            if total and query.offset < total:
-                hits = self._page_of_hits(self.order(filtered, query), query, user)
+            if total is None and ranked:
+                # Ranking reads every match anyway: count them in the same query.
+                ordered = self.order(filtered, query)
+                hits, total = self._page_of_hits(ordered, query, user, count=True)
+                if total is None:
+                    total = filtered.count() if query.offset else 0
+            else:
+                if total is None:
+                    total = filtered.count()
+                if total and query.offset < total:
+                    ordered = self.order(filtered, query)
+                    hits, _total = self._page_of_hits(ordered, query, user)
         suggestions = []
         if not total and query.text:
             suggestions = self.suggest(query.text, base)
@@ -462,7 +484,7 @@ class DatabaseEngine:
         if total and query.offset < total:
             # Only the hits are ranked and sorted, and only one page is read.
             filtered = matched.filter(*filter_qs.values())
-            hits = self._page_of_hits(self.order(filtered, query), query, user)
+            hits, _total = self._page_of_hits(self.order(filtered, query), query, user)
         ordered = {name: results[name] for name in query.facets if name in results}
         return ordered, total, hits
 
