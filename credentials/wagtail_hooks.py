@@ -40,6 +40,9 @@ class MicroCredentialViewSet(SnippetViewSet):
     ]
     list_filter = ["provider", "status", "delivery_mode", "level", "language"]
     search_fields = ["title", "description", "external_id"]
+    # The database directly: Wagtail's index cannot search external_id, and it
+    # misses the entries that imports bulk-create.
+    search_backend_name = None
     ordering = ["title"]
     copy_view_enabled = False
 

@@ -47,6 +47,9 @@ def test_staff_see_scores_per_entry_and_per_provider(client, staff_with_mfa):
     assert entries.status_code == 200
     html = entries.content.decode()
     assert "EU elements stated" in html and "9 / 9" in html and "6 / 9" in html
+    # Searching finds entries by title or the provider's code, imported or not.
+    found = client.get(entries.request["PATH_INFO"], {"q": "T-"}).content.decode()
+    assert "Full" in found and "Partial" in found
     providers = client.get("/admin/snippets/credentials/provider/").content.decode()
     assert (
         "Average EU elements" in providers and "8 / 9" in providers
