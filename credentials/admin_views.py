@@ -1,38 +1,23 @@
 """The catalogue import page in the Wagtail admin."""
 
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 
+from .forms import ImportForm
+from .permissions import editable_provider_ids, entry_policy
 from .services import ImportFailed, import_credentials, parse_file
 
-MAX_UPLOAD = 20 * 1024 * 1024
 
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV or JSON file"),
-        help_text=_(
-            "Columns: provider, external_id and title are required; see the "
-            "catalogue section of the README for the others. All rows are "
-            "imported, or none."
-        ),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".json")):
-            raise forms.ValidationError(_("Upload a .csv or .json file."))
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return upload
+def can_import(user):
+    """Importing adds and changes entries: provider editors only for their own."""
+    return entry_policy.user_has_permission(user, "add")
 
 
 def import_view(request):
-    if not request.user.has_perm("credentials.add_microcredential"):
+    if not can_import(request.user):
         raise PermissionDenied
     errors = []
     status = 200
@@ -42,7 +27,9 @@ def import_view(request):
             upload = form.cleaned_data["file"]
             try:
                 rows = parse_file(upload.read(), upload.name)
-                report = import_credentials(rows=rows)
+                report = import_credentials(
+                    rows=rows, provider_ids=editable_provider_ids(request.user)
+                )
             except ImportFailed as exc:
                 errors = exc.errors
                 messages.error(request, exc.message)

@@ -7,6 +7,7 @@ plain fields so that import, export, search and the API stay simple.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -50,12 +51,25 @@ class Provider(index.Indexed, models.Model):
         help_text=_("Where the provider is based, e.g. Ontario, Canada."),
     )
     website = models.URLField(_("website"), blank=True)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("provider editors"),
+        blank=True,
+        related_name="edited_providers",
+        help_text=_(
+            "Who edits this provider's entries in the admin. Staff edit every "
+            "provider's entries whatever this says."
+        ),
+    )
 
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
         FieldRowPanel([FieldPanel("provider_type"), FieldPanel("region")]),
         FieldPanel("website"),
+        # Only people who may edit every provider see this field: see
+        # credentials.forms.ProviderForm.
+        FieldPanel("editors"),
     ]
     search_fields = [
         index.SearchField("name"),
@@ -67,6 +81,12 @@ class Provider(index.Indexed, models.Model):
         ordering = ["name"]
         verbose_name = _("provider")
         verbose_name_plural = _("providers")
+        permissions = [
+            (
+                "edit_all_providers",
+                _("Can edit every provider and its entries, and choose editors"),
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -164,8 +164,9 @@ class CredentialRowForm(forms.Form):
     status = forms.ChoiceField(choices=MicroCredential.Status.choices, required=False)
     last_reviewed = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
 
-    def __init__(self, data, providers):
+    def __init__(self, data, providers, provider_ids=None):
         self.providers = providers
+        self.provider_ids = provider_ids
         super().__init__(data)
         for name in TEXT_FIELDS:
             self.fields[name] = forms.CharField(
@@ -180,6 +181,8 @@ class CredentialRowForm(forms.Form):
                 _("No provider named “%(name)s”; add it under Providers first.")
                 % {"name": value}
             )
+        if self.provider_ids is not None and provider.pk not in self.provider_ids:
+            raise forms.ValidationError(_("You cannot edit entries of this provider."))
         return provider
 
     def clean_skills(self):
@@ -257,12 +260,14 @@ def _unique_slug(base, taken):
     return slug
 
 
-def import_credentials(*, rows, progress=None):
+def import_credentials(*, rows, progress=None, provider_ids=None):
     """Create or update entries from import rows: all of them, or none.
 
     Every row is validated first; any problem raises ImportFailed listing each
     bad row, column and reason, and the database is left unchanged. Entries are
     matched on (provider, external id). Published rows go live at once.
+    `provider_ids`, when given, are the only providers whose entries the rows
+    may create or change (a provider editor's; see credentials.permissions).
     `progress(done, total, stage)` is called every few hundred rows.
     """
     providers = {}
@@ -278,7 +283,7 @@ def import_credentials(*, rows, progress=None):
             for key, value in row.items()
             if key is not None
         }
-        form = CredentialRowForm(data, providers)
+        form = CredentialRowForm(data, providers, provider_ids)
         if form.is_valid():
             values = form.cleaned_data
             key = (values["provider"].pk, values["external_id"])

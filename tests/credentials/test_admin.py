@@ -146,6 +146,7 @@ def test_provider_editors_manage_entries_without_being_staff(client, home_page):
     editor = make_user("editor@college.example.org")
     editor.groups.add(seed.editors_group())
     credential = make_credential("Editable entry")
+    credential.provider.editors.add(editor)
     client.force_login(editor)
     listing = client.get("/admin/snippets/credentials/microcredential/")
     assert listing.status_code == 200
