@@ -29,7 +29,7 @@ from wagtail.search import index
 
 from cms.models import BasePageMixin
 
-from .managers import MicroCredentialQuerySet
+from .managers import ImportJobQuerySet, MicroCredentialQuerySet
 
 
 class Provider(index.Indexed, models.Model):
@@ -389,3 +389,74 @@ class CatalogueIndexPage(BasePageMixin, Page):
         from .views import catalogue
 
         return catalogue(request)
+
+
+class ImportJob(models.Model):
+    """One catalogue file uploaded in the admin, imported by a background task.
+
+    The file's text is kept until the task has run, then cleared; the job keeps
+    the outcome (a message, or every row error) for the person who started it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.CASCADE,
+        related_name="catalogue_import_jobs",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    data = models.TextField(_("file contents"), blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
+    rows_processed = models.PositiveIntegerField(_("rows checked"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    errors = models.JSONField(_("row errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("catalogue import")
+        verbose_name_plural = _("catalogue imports")
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def is_finished(self):
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def is_saving(self):
+        """Every row is checked and the entries are being written (one transaction,
+        so there is no row count to show for this stage)."""
+        return (
+            self.status == self.Status.RUNNING
+            and self.rows_total > 0
+            and self.rows_processed >= self.rows_total
+        )
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_processed * 100 // self.rows_total)
+
+    def get_absolute_url(self):
+        return reverse("credentials_import_job", kwargs={"pk": self.pk})
+
+    def get_status_url(self):
+        return reverse("credentials_import_job_status", kwargs={"pk": self.pk})

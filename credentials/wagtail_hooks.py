@@ -222,6 +222,16 @@ def register_import_url():
             admin_views.import_view,
             name="credentials_import",
         ),
+        path(
+            "catalogue/import/<int:pk>/",
+            admin_views.import_job_view,
+            name="credentials_import_job",
+        ),
+        path(
+            "catalogue/import/<int:pk>/status.json",
+            admin_views.import_job_status,
+            name="credentials_import_job_status",
+        ),
     ]
 
 

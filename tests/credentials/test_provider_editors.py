@@ -1,7 +1,7 @@
 """Provider editors work on their own providers' entries only; staff on every one.
 
 Tried as an outsider would: through the admin's URLs and forms, with forged
-posts.
+posts, and through the import.
 """
 
 import io
@@ -203,15 +203,32 @@ def test_an_editor_linked_to_no_provider_cannot_edit_anything(client, own):
     assert "Import catalogue" not in client.get("/admin/").content.decode()
 
 
-def test_importing_rows_of_another_provider_imports_nothing(client, editor, rideau):
+def test_importing_rows_of_another_provider_imports_nothing(
+    client, editor, lakeshore, rideau, django_capture_on_commit_callbacks
+):
     client.force_login(editor)
     upload = SimpleUploadedFile(
-        "mixed.csv", csv_bytes([row(1), row(2, provider="Rideau College")])
+        "mixed.csv",
+        csv_bytes([row(1), row(2, provider="Rideau College"), row(3)]),
     )
-    response = client.post("/admin/catalogue/import/", {"file": upload})
-    assert response.status_code == 400
-    assert "You cannot edit entries of this provider." in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/catalogue/import/", {"file": upload})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Failed" in page
+    assert "Nothing was imported: 1 problem(s) found." in page
+    assert "You cannot edit entries of this provider." in page
     assert MicroCredential.objects.count() == 0
+
+    upload = SimpleUploadedFile("own.csv", csv_bytes([row(1), row(3)]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/catalogue/import/", {"file": upload})
+    assert (
+        "Imported 2 entries: 2 new" in client.get(response["Location"]).content.decode()
+    )
+    assert set(MicroCredential.objects.values_list("provider__name", flat=True)) == {
+        "Lakeshore College"
+    }
 
 
 def test_staff_keep_every_provider(client, staff_with_mfa, own, others, rideau):
