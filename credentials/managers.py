@@ -19,3 +19,17 @@ class MicroCredentialQuerySet(models.QuerySet):
     def for_listing(self):
         """What a result card needs, in a fixed number of queries."""
         return self.select_related("provider").prefetch_related("skills")
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Imports this user may follow: their own; a superuser sees every one.
+
+        A job's report names rows and values of a file that may hold drafts, so
+        nobody else, staff included, sees it.
+        """
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(user=user)

@@ -7,6 +7,7 @@ plain fields so that import, export, search and the API stay simple.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -28,7 +29,7 @@ from wagtail.search import index
 
 from cms.models import BasePageMixin
 
-from .managers import MicroCredentialQuerySet
+from .managers import ImportJobQuerySet, MicroCredentialQuerySet
 
 
 class Provider(index.Indexed, models.Model):
@@ -50,12 +51,25 @@ class Provider(index.Indexed, models.Model):
         help_text=_("Where the provider is based, e.g. Ontario, Canada."),
     )
     website = models.URLField(_("website"), blank=True)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("provider editors"),
+        blank=True,
+        related_name="edited_providers",
+        help_text=_(
+            "Who edits this provider's entries in the admin. Staff edit every "
+            "provider's entries whatever this says."
+        ),
+    )
 
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
         FieldRowPanel([FieldPanel("provider_type"), FieldPanel("region")]),
         FieldPanel("website"),
+        # Only people who may edit every provider see this field: see
+        # credentials.forms.ProviderForm.
+        FieldPanel("editors"),
     ]
     search_fields = [
         index.SearchField("name"),
@@ -67,6 +81,12 @@ class Provider(index.Indexed, models.Model):
         ordering = ["name"]
         verbose_name = _("provider")
         verbose_name_plural = _("providers")
+        permissions = [
+            (
+                "edit_all_providers",
+                _("Can edit every provider and its entries, and choose editors"),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -433,3 +453,74 @@ class CatalogueIndexPage(BasePageMixin, Page):
         from .views import catalogue
 
         return catalogue(request)
+
+
+class ImportJob(models.Model):
+    """One catalogue file uploaded in the admin, imported by a background task.
+
+    The file's text is kept until the task has run, then cleared; the job keeps
+    the outcome (a message, or every row error) for the person who started it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.CASCADE,
+        related_name="catalogue_import_jobs",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    data = models.TextField(_("file contents"), blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows in the file"), default=0)
+    rows_processed = models.PositiveIntegerField(_("rows checked"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    errors = models.JSONField(_("row errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("catalogue import")
+        verbose_name_plural = _("catalogue imports")
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def is_finished(self):
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def is_saving(self):
+        """Every row is checked and the entries are being written (one transaction,
+        so there is no row count to show for this stage)."""
+        return (
+            self.status == self.Status.RUNNING
+            and self.rows_total > 0
+            and self.rows_processed >= self.rows_total
+        )
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_processed * 100 // self.rows_total)
+
+    def get_absolute_url(self):
+        return reverse("credentials_import_job", kwargs={"pk": self.pk})
+
+    def get_status_url(self):
+        return reverse("credentials_import_job_status", kwargs={"pk": self.pk})

@@ -3,7 +3,7 @@
 from cms.models import HomePage
 
 from .bench import generate
-from .models import CatalogueIndexPage, MicroCredential
+from .models import CatalogueIndexPage, MicroCredential, Provider
 
 DEMO_PREFIX = "MC-"
 DEMO_COUNT = 200
@@ -59,10 +59,21 @@ def _stack(ids):
 
 
 EDITORS_GROUP = "Catalogue editors"
+PROVIDER_EDITOR_EMAIL = "provider-editor@example.org"
+PROVIDER_EDITOR_PASSWORD = "provider-editor-demo-pass"  # noqa: S105 - demo account
+# The demo provider editor edits for these two (names from generator.PROVIDERS).
+PROVIDER_EDITOR_PROVIDERS = [
+    "Lakeshore College of Applied Arts and Technology",
+    "Northbay Polytechnic",
+]
 
 
 def editors_group():
-    """Provider editors: manage entries and providers in the admin, nothing else."""
+    """Provider editors: manage their providers' entries and details in the admin.
+
+    Which providers each member edits for is said on each provider (its
+    editors); adding providers and choosing editors is left to staff.
+    """
     from django.contrib.auth.models import Group, Permission
 
     group, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
@@ -74,7 +85,6 @@ def editors_group():
                 "change_microcredential",
                 "publish_microcredential",
                 "delete_microcredential",
-                "add_provider",
                 "change_provider",
             ],
         ),
@@ -82,12 +92,53 @@ def editors_group():
             content_type__app_label="wagtailadmin", codename="access_admin"
         ),
     )
+    # Granted by earlier versions of this seed.
+    group.permissions.remove(
+        *Permission.objects.filter(
+            content_type__app_label="credentials", codename="add_provider"
+        )
+    )
     return group
+
+
+def provider_editor(stdout):
+    """The demo provider editor: in the editors group, editing for two providers."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    from .bench import ensure_providers
+
+    ensure_providers()
+    user, created = get_user_model().objects.get_or_create(
+        username="provider-editor",
+        defaults={
+            "email": PROVIDER_EDITOR_EMAIL,
+            "first_name": "Priya",
+            "last_name": "Provider",
+        },
+    )
+    if created:
+        user.set_password(PROVIDER_EDITOR_PASSWORD)
+        user.save()
+        EmailAddress.objects.get_or_create(
+            user=user,
+            email=PROVIDER_EDITOR_EMAIL,
+            defaults={"verified": True, "primary": True},
+        )
+        stdout.write(
+            f"Created the demo provider editor {PROVIDER_EDITOR_EMAIL} / "
+            f"{PROVIDER_EDITOR_PASSWORD}."
+        )
+    user.groups.add(editors_group())
+    user.edited_providers.add(
+        *Provider.objects.filter(name__in=PROVIDER_EDITOR_PROVIDERS)
+    )
+    return user
 
 
 def seed(stdout):
     catalogue_page()
-    editors_group()
+    provider_editor(stdout)
     if MicroCredential.objects.filter(external_id__startswith=DEMO_PREFIX).exists():
         return
     ids = generate(

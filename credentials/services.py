@@ -27,7 +27,7 @@ Any other column (such as the export's `url`) is ignored.
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django import forms
 from django.db import transaction
@@ -36,12 +36,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from . import tasks
 from .models import (
     CredentialStartDate,
+    ImportJob,
     MicroCredential,
     Provider,
     TaggedMicroCredential,
 )
+from .permissions import editable_provider_ids, entry_policy
 from .search import index_credentials
 
 MAX_ROWS = 50_000
@@ -164,8 +167,9 @@ class CredentialRowForm(forms.Form):
     status = forms.ChoiceField(choices=MicroCredential.Status.choices, required=False)
     last_reviewed = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
 
-    def __init__(self, data, providers):
+    def __init__(self, data, providers, provider_ids=None):
         self.providers = providers
+        self.provider_ids = provider_ids
         super().__init__(data)
         for name in TEXT_FIELDS:
             self.fields[name] = forms.CharField(
@@ -180,6 +184,8 @@ class CredentialRowForm(forms.Form):
                 _("No provider named “%(name)s”; add it under Providers first.")
                 % {"name": value}
             )
+        if self.provider_ids is not None and provider.pk not in self.provider_ids:
+            raise forms.ValidationError(_("You cannot edit entries of this provider."))
         return provider
 
     def clean_skills(self):
@@ -257,13 +263,16 @@ def _unique_slug(base, taken):
     return slug
 
 
-def import_credentials(*, rows, progress=None):
+def import_credentials(*, rows, progress=None, provider_ids=None):
     """Create or update entries from import rows: all of them, or none.
 
     Every row is validated first; any problem raises ImportFailed listing each
     bad row, column and reason, and the database is left unchanged. Entries are
     matched on (provider, external id). Published rows go live at once.
-    `progress(done, total, stage)` is called every few hundred rows.
+    `provider_ids`, when given, are the only providers whose entries the rows
+    may create or change (a provider editor's; see credentials.permissions).
+    `progress(done, total, stage)` is called every few hundred rows, and once
+    more when every row is checked, before anything is written.
     """
     providers = {}
     for provider in Provider.objects.all():
@@ -278,7 +287,7 @@ def import_credentials(*, rows, progress=None):
             for key, value in row.items()
             if key is not None
         }
-        form = CredentialRowForm(data, providers)
+        form = CredentialRowForm(data, providers, provider_ids)
         if form.is_valid():
             values = form.cleaned_data
             key = (values["provider"].pk, values["external_id"])
@@ -296,7 +305,7 @@ def import_credentials(*, rows, progress=None):
         else:
             for column, messages in form.errors.items():
                 errors.extend(RowError(number, column, str(m)) for m in messages)
-        if progress and number % PROGRESS_EVERY == 0:
+        if progress and (number % PROGRESS_EVERY == 0 or number == total):
             progress(number, total, "checked")
     if errors:
         raise ImportFailed(errors)
@@ -432,3 +441,109 @@ def _tags_for(names):
             by_lower[name.lower()] = tag
         tags[name] = tag
     return tags
+
+
+def start_import_job(*, user, file_name, content):
+    """Keep an uploaded file as an import job and queue its import.
+
+    A file that cannot be read at all (not UTF-8, not CSV or JSON, required
+    columns missing, no rows, too many) raises ImportFailed here, and no job is
+    made; the rows themselves are checked by the task (`run_import_job`).
+    """
+    rows = parse_file(content, file_name)
+    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            user=user,
+            file_name=file_name[:255],
+            data=text,
+            rows_total=len(rows),
+            message=_("Waiting for the import to start."),
+        )
+        transaction.on_commit(lambda: tasks.run_import_job.enqueue(job.pk))
+    return job
+
+
+def run_import_job(*, job_id):
+    """Import a queued job's file, recording progress and the outcome on the job.
+
+    The job is claimed with a conditional update, so a task that runs twice
+    imports once. Progress is written while rows are checked, outside any
+    transaction, so that the job page can show it; writing the entries is one
+    transaction (all rows or none), shown as a single last step. The rows may
+    only touch the providers that the job's user edits for at the time the
+    import runs. The file's text is dropped once the job has finished.
+    """
+    claimed = ImportJob.objects.filter(
+        pk=job_id, status=ImportJob.Status.QUEUED
+    ).update(
+        status=ImportJob.Status.RUNNING,
+        started_at=timezone.now(),
+        message=_("Reading the file."),
+    )
+    if not claimed:
+        return
+    jobs = ImportJob.objects.filter(pk=job_id)
+    job = jobs.select_related("user").get()
+
+    def progress(done, total, stage):
+        if stage != "checked":
+            return  # later stages run inside the import's transaction
+        if done >= total:
+            message = _("All %(total)s rows checked; saving the entries.")
+        else:
+            message = _("%(done)s of %(total)s rows checked.")
+        jobs.update(
+            rows_processed=done,
+            message=message % {"done": f"{done:,}", "total": f"{total:,}"},
+        )
+
+    if not entry_policy.user_has_permission(job.user, "add"):
+        _finish_job(
+            jobs,
+            ImportJob.Status.FAILED,
+            _("Nothing was imported: you may no longer add catalogue entries."),
+        )
+        return
+    try:
+        rows = parse_file(job.data, job.file_name)
+        report = import_credentials(
+            rows=rows,
+            progress=progress,
+            provider_ids=editable_provider_ids(job.user),
+        )
+    except ImportFailed as exc:
+        _finish_job(
+            jobs,
+            ImportJob.Status.FAILED,
+            exc.message,
+            errors=[asdict(error) for error in exc.errors],
+        )
+    except Exception:
+        _finish_job(
+            jobs,
+            ImportJob.Status.FAILED,
+            _(
+                "The import stopped on an unexpected error and nothing was "
+                "imported. Try again later; if it happens again, tell the site's "
+                "administrators."
+            ),
+        )
+        raise
+    else:
+        _finish_job(
+            jobs,
+            ImportJob.Status.DONE,
+            report.message,
+            rows_processed=job.rows_total,
+        )
+
+
+def _finish_job(jobs, status, message, **fields):
+    jobs.update(
+        status=status,
+        message=message,
+        finished_at=timezone.now(),
+        data="",
+        **fields,
+    )

@@ -47,6 +47,9 @@ def test_staff_see_scores_per_entry_and_per_provider(client, staff_with_mfa):
     assert entries.status_code == 200
     html = entries.content.decode()
     assert "EU elements stated" in html and "9 / 9" in html and "6 / 9" in html
+    # Searching finds entries by title or the provider's code, imported or not.
+    found = client.get(entries.request["PATH_INFO"], {"q": "T-"}).content.decode()
+    assert "Full" in found and "Partial" in found
     providers = client.get("/admin/snippets/credentials/provider/").content.decode()
     assert (
         "Average EU elements" in providers and "8 / 9" in providers
@@ -143,6 +146,7 @@ def test_provider_editors_manage_entries_without_being_staff(client, home_page):
     editor = make_user("editor@college.example.org")
     editor.groups.add(seed.editors_group())
     credential = make_credential("Editable entry")
+    credential.provider.editors.add(editor)
     client.force_login(editor)
     listing = client.get("/admin/snippets/credentials/microcredential/")
     assert listing.status_code == 200

@@ -200,23 +200,6 @@ def test_export_reimports_unchanged(provider, client):
     assert (report.created, report.updated) == (0, 2)
 
 
-def test_admin_upload_imports_or_reports(client, staff_with_mfa, provider):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    client.force_login(staff_with_mfa)
-    url = "/admin/catalogue/import/"
-    assert client.get(url).status_code == 200
-    bad = SimpleUploadedFile("bad.csv", csv_bytes([row(1), row(2, level="expert")]))
-    response = client.post(url, {"file": bad})
-    assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
-    assert MicroCredential.objects.count() == 0
-    good = SimpleUploadedFile("good.csv", csv_bytes([row(1), row(2)]))
-    response = client.post(url, {"file": good}, follow=True)
-    assert "2 new" in response.content.decode()
-    assert MicroCredential.objects.count() == 2
-
-
 def test_members_cannot_import(client, user, provider):
     client.force_login(user)
     response = client.get("/admin/catalogue/import/")
