@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credentials', '0002_provider_editors'),
+        ('credentials', '0003_provider_editors'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credentials', '0001_initial'),
+        ('credentials', '0002_search_rows'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
