@@ -48,3 +48,29 @@ class DocumentText(models.Model):
 
     def __str__(self):
         return f"Text of document {self.document_id}"
+
+
+class ThreadText(models.Model):
+    """The searchable text of a discussion thread, one row per thread (PostgreSQL).
+
+    The title (weight A) and the bodies of the thread's posts that every reader
+    of the thread sees (not deleted, not hidden), so a query matches threads
+    with one index lookup, however many posts share its words. Who may read
+    the thread is checked when the query runs (`Thread.objects.visible_to`).
+    Refreshed by `search.threads.refresh_thread_text` whenever a thread or
+    one of its posts changes.
+    """
+
+    thread = models.OneToOneField(
+        "community.Thread",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_text",
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        indexes = [GinIndex(fields=["search_vector"], name="search_threadtext_vector")]
+
+    def __str__(self):
+        return f"Text of thread {self.thread_id}"

@@ -17,7 +17,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery as PgSearchQuery
-from django.contrib.postgres.search import SearchRank, TrigramSimilarity
+from django.contrib.postgres.search import (
+    SearchRank,
+    SearchVector,
+    TrigramSimilarity,
+)
 from django.db import connection
 from django.db.models import F, Q
 from django.utils.html import escape, strip_tags
@@ -28,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import SearchError, SearchQuery, clean_text, query_words
 from .models import Term
+from .threads import TEXT_CONFIG, refresh_thread_text
 
 SITE_INDEX = "site"
 CATALOGUE_INDEX = "credentials"
@@ -432,42 +437,31 @@ class DatabaseSiteEngine:
             )
         return total, hits
 
-    @staticmethod
-    def _unhidden_posts(model, user):
-        """Posts not deleted, nor hidden unless the user moderates: the part of
-        community's Post visibility rule that does not depend on the space."""
+    def _discussions(self, words, user, offset, limit):
         from community.managers import is_moderator
 
-        queryset = model.objects.filter(deleted_at__isnull=True)
-        if not is_moderator(user):
-            queryset = queryset.filter(hidden_at__isnull=True)
-        return queryset
-
-    def _discussion_filters(self, words, user):
-        from community.models import Post, Thread
-
+        threads = visible_threads(user)
         posts = visible_posts(user)
         if self.is_postgres:
-            posts = posts.filter(pk__in=_index_entry_ids(Post, words))
-            title_match = Q(pk__in=_index_entry_ids(Thread, words))
+            query = _tsquery(words, TEXT_CONFIG)
+            match = Q(search_text__search_vector=query)
+            if is_moderator(user):
+                # Moderators read hidden posts, which the stored text leaves out.
+                hidden = posts.model.objects.filter(
+                    deleted_at__isnull=True,
+                    hidden_at__isnull=False,
+                    pk__in=_index_entry_ids(posts.model, words),
+                )
+                match |= Q(pk__in=hidden.values("thread_id"))
+            threads = threads.filter(match)
+            posts = posts.annotate(
+                body_vector=SearchVector("body", config=TEXT_CONFIG)
+            ).filter(body_vector=query)
         else:
             posts = posts.filter(_contains_all(words, "body"))
-            title_match = _contains_all(words, "title")
-        return posts, title_match
-
-    def _discussions(self, words, user, offset, limit):
-        posts, title_match = self._discussion_filters(words, user)
-        # The threads are filtered by visible_to(user) already, so the post
-        # subquery leaves out the per-post space check (a join per matching
-        # post); `posts` keeps the full rule for the snippets below.
-        matching_posts = posts
-        if self.is_postgres:
-            matching_posts = self._unhidden_posts(posts.model, user).filter(
-                pk__in=_index_entry_ids(posts.model, words)
+            threads = threads.filter(
+                _contains_all(words, "title") | Q(pk__in=posts.values("thread_id"))
             )
-        threads = visible_threads(user).filter(
-            title_match | Q(pk__in=matching_posts.values("thread_id"))
-        )
         total = capped_count(threads)
         if not limit or offset >= total:
             return total, []
@@ -476,6 +470,7 @@ class DatabaseSiteEngine:
                 offset : offset + limit
             ]
         )
+        # The first post of each thread with the words, for the snippet and link.
         first_posts = {}
         for post in posts.filter(thread__in=[t.pk for t in threads]).order_by(
             "created_at", "pk"
@@ -552,31 +547,36 @@ class DatabaseSiteEngine:
     # --- Index maintenance --------------------------------------------------
 
     def update(self, kind, pk):
-        """Keep "did you mean" aware of new words; the database itself is the index.
+        """Refresh a thread's stored text, and teach "did you mean" new words.
 
         Wagtail keeps its own index of pages, documents, threads and posts as
         they are saved; document text has its own task.
         """
-        words = set()
+        if kind == "discussions":
+            refresh_thread_text([pk])
+        record_site_terms(self._words_of(kind, pk))
+
+    @staticmethod
+    def _words_of(kind, pk):
         if kind == "pages":
             from wagtail.models import Page
 
             page = Page.objects.filter(pk=pk).specific().first()
             if page is not None and page.live:
-                words = vocabulary_of(page.title, *(t for _a, t in page_sections(page)))
+                return vocabulary_of(page.title, *(t for _a, t in page_sections(page)))
         elif kind == "documents":
             from .models import DocumentText
 
             text = DocumentText.objects.filter(document_id=pk).first()
             if text is not None:
-                words = vocabulary_of(text.document.title, text.text)
+                return vocabulary_of(text.document.title, text.text)
         elif kind == "discussions":
             from community.models import Thread
 
             thread = Thread.objects.filter(pk=pk).first()
             if thread is not None:
-                words = vocabulary_of(thread.title)
-        record_site_terms(words)
+                return vocabulary_of(thread.title)
+        return set()
 
     def remove(self, kind, pk):
         """Nothing to remove: deleted rows leave the database and its index."""
@@ -610,13 +610,14 @@ class DatabaseSiteEngine:
         )
         thread_ids = list(Thread.objects.values_list("pk", flat=True))
         self.refresh_wagtail_index(progress)
+        refresh_thread_text()  # every thread in one statement
         steps = [("documents", pk) for pk in document_ids]
         steps += [("pages", pk) for pk in page_ids]
         steps += [("discussions", pk) for pk in thread_ids]
         for number, (kind, pk) in enumerate(steps, start=1):
             if kind == "documents":
                 refresh_document_text(pk)
-            self.update(kind, pk)
+            record_site_terms(self._words_of(kind, pk))
             if progress:
                 progress(number, len(steps))
         return len(steps)

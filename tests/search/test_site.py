@@ -251,6 +251,54 @@ def test_hidden_and_deleted_posts_are_not_found(client, commit):
     assert search(client, "axolotl").context["result"].counts["discussions"] == 0
 
 
+def test_discussion_search_follows_post_edits_hiding_and_deletion(client, commit):
+    from django.utils import timezone
+
+    space = Space.objects.create(name="Open", slug="open", visibility="public")
+    with commit():
+        thread = add_thread(space, "Welcome", "Hello everyone.")
+        post = Post.objects.create(thread=thread, body="About quokkas.", body_html="")
+
+    def found(word):
+        return search(client, word).context["result"].counts["discussions"]
+
+    assert found("quokka") == 1
+    with commit():
+        post.body = "About wombats."
+        post.save()
+    assert (found("quokka"), found("wombat")) == (0, 1)
+    with commit():
+        post.hidden_at = timezone.now()
+        post.save()
+    assert found("wombat") == 0
+    with commit():
+        post.hidden_at = None
+        post.save()
+    assert found("wombat") == 1
+    with commit():
+        post.delete()
+    assert found("wombat") == 0
+    assert found("hello") == 1
+
+
+def test_moderators_find_words_in_hidden_posts(client, commit):
+    from django.contrib.auth.models import Permission
+    from django.utils import timezone
+
+    space = Space.objects.create(name="Open", slug="open", visibility="public")
+    with commit():
+        thread = add_thread(space, "Welcome", "Hello everyone.")
+        Post.objects.create(
+            thread=thread, body="axolotl spam", body_html="", hidden_at=timezone.now()
+        )
+    moderator = make_user("mod@example.org")
+    moderator.user_permissions.add(Permission.objects.get(codename="moderate_post"))
+    client.force_login(moderator)
+    response = search(client, "axolotl")
+    assert response.context["result"].counts["discussions"] == 1
+    assert "<mark>axolotl</mark>" in response.text
+
+
 def test_unpublished_catalogue_entries_are_not_found(client):
     add_entry("Welding basics", description="Learn tungsten welding.")
     add_entry("Tungsten advanced", status="draft", live=False)
