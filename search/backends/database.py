@@ -533,7 +533,9 @@ class DatabaseEngine:
         if corrected == words:
             return []
         candidate = " ".join(corrected)
-        if self.match(base, candidate).exists():
+        # A bounded count, not exists(): LIMIT 1 leads the planner to scan the
+        # whole table when it wrongly expects an early match.
+        if self.match(base, candidate).order_by().values("pk")[:100].count():
             return [candidate]
         return []
 
