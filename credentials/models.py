@@ -8,9 +8,10 @@ plain fields so that import, export, search and the API stay simple.
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -289,6 +290,11 @@ class MicroCredential(DraftStateMixin, RevisionMixin, index.Indexed, Clusterable
         ]
         indexes = [
             models.Index(fields=["live", "status"], name="credential_public_idx"),
+            # Suggestions as you type match titles anywhere (icontains).
+            GinIndex(
+                OpClass(Upper("title"), name="gin_trgm_ops"),
+                name="credential_title_trgm",
+            ),
         ]
 
     def __str__(self):

@@ -398,10 +398,13 @@ class DatabaseSiteEngine:
             .filter(title__icontains=text)
             .order_by("-last_activity_at")[:per_kind]
         ]
+        # The catalogue is large: its titles are matched through a trigram
+        # index, which needs three letters to look inside a title.
+        lookup = "title__icontains" if len(text) > 2 else "title__istartswith"
         found += [
             (entry.title, entry.get_absolute_url(), KINDS["catalogue"])
             for entry in visible_catalogue(user)
-            .filter(title__icontains=text)
+            .filter(**{lookup: text})
             .order_by("title")[:per_kind]
         ]
         lowered = text.lower()
