@@ -405,9 +405,9 @@ def _fill(home_page, space, rows):
 
 # Session, query log and promotions, then per kind a count and one page of hits
 # (pages: Wagtail's search, then the specific pages), plus the privacy lookups.
-GROUPED_QUERIES = 20
+GROUPED_QUERIES = 18
 # One kind loaded, the other three only counted.
-FILTERED_QUERIES = 16
+FILTERED_QUERIES = 14
 
 
 @pytest.mark.postgres
