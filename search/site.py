@@ -189,7 +189,10 @@ def page_snippet(page, words):
 def visible_pages():
     from wagtail.models import Page
 
-    return Page.objects.live().public().filter(depth__gt=1)
+    from cms.cache import public_pages
+
+    # Wagtail's .public(), with the view restrictions read from the cache.
+    return public_pages(Page.objects.live().filter(depth__gt=1))
 
 
 def restricted_collection_paths(user):

@@ -3,9 +3,10 @@
 import logging
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -33,10 +34,16 @@ def _page_number(value):
 def promoted_hits(text):
     """Staff's promoted results for this query (live, public pages only), and
     the query's hit counted for the popular-queries report."""
-    from wagtail.contrib.search_promotions.models import Query
+    from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 
     query = Query.get(text)
-    query.add_hit()
+    # One UPDATE once today's row exists (Wagtail's add_hit() makes it; its day
+    # is the UTC date).
+    today = timezone.now().date()
+    if not QueryDailyHits.objects.filter(query=query, date=today).update(
+        hits=F("hits") + 1
+    ):
+        query.add_hit(date=today)
     promotions = (
         query.editors_picks.filter(
             Q(page__isnull=True) | Q(page__in=visible_pages().values("pk"))
