@@ -7,4 +7,9 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         # The page cache's Wagtail hook and invalidation signals.
-        from . import cache  # noqa: F401
+        from . import (
+            cache,  # noqa: F401
+            permissions,
+        )
+
+        permissions.connect()

@@ -29,6 +29,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import translation
@@ -193,13 +194,13 @@ def _opt_in_wagtail_pages(page, request, serve_args, serve_kwargs):
     if not getattr(page, "page_cache_enabled", True):
         mark_uncacheable(request)
         return
-    if any(page.path.startswith(path) for path in _restricted_paths()):
+    if any(page.path.startswith(path) for path in restricted_paths()):
         mark_uncacheable(request)
         return
     mark_cacheable(request)
 
 
-def _restricted_paths():
+def restricted_paths():
     """Tree paths of every page with a view restriction (its subtree is private).
 
     Kept in the cache until a restriction or a page changes, so that deciding
@@ -209,6 +210,18 @@ def _restricted_paths():
         "restricted-paths",
         lambda: list(PageViewRestriction.objects.values_list("page__path", flat=True)),
     )
+
+
+def public_pages(pages):
+    """Wagtail's `pages.public()` without its query for the view restrictions.
+
+    Leaves out every page with a view restriction on itself or an ancestor, as
+    `public()` does, from the restricted paths kept in the cache.
+    """
+    private = Q()
+    for path in restricted_paths():
+        private |= Q(path__startswith=path)
+    return pages.exclude(private) if private else pages
 
 
 # --- Fragments ----------------------------------------------------------------
@@ -247,9 +260,13 @@ def _page_deleted(sender, instance, **kwargs):
 
 
 @receiver(post_save)
-def _site_settings_changed(sender, instance, **kwargs):
+def _site_settings_changed(sender, instance, created=False, **kwargs):
     # Site settings (organisation name, footer) and sites appear on every page;
-    # a new view restriction makes a subtree private at once.
+    # a new view restriction makes a subtree private at once. Settings are
+    # created with their defaults by the first page that shows them (for_site),
+    # so their creation changes nothing that was shown.
+    if isinstance(instance, BaseSiteSetting) and created:
+        return
     if isinstance(instance, BaseSiteSetting | Site | PageViewRestriction):
         invalidate()
 

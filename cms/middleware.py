@@ -9,6 +9,7 @@ import time
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
@@ -16,6 +17,8 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.http import http_date, parse_http_date_safe
+from wagtail.models import Site
+from wagtail.models.sites import get_site_for_hostname
 
 from . import cache
 
@@ -83,3 +86,32 @@ class PageCacheMiddleware:
         )
         conditional["X-Page-Cache"] = "hit"
         return conditional
+
+
+class SiteMiddleware:
+    """Find the request's Wagtail site in the shared cache, not the database.
+
+    Wagtail looks the site up on every page (one query) and keeps it on the
+    request as `_wagtail_site`; this sets it first. Sites and their root pages
+    only change in ways that replace every cached fragment (cms.cache). Place it
+    after CommonMiddleware, which refuses hosts outside ALLOWED_HOSTS.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not hasattr(request, "_wagtail_site"):
+            hostname = split_domain_port(request.get_host())[0]
+            port = request.get_port()
+
+            def lookup():
+                try:
+                    return get_site_for_hostname(hostname, port)
+                except Site.DoesNotExist:
+                    return None
+
+            site = cache.cached_fragment(f"site:{hostname}:{port}", lookup)
+            if site is not None:
+                request._wagtail_site = site
+        return self.get_response(request)

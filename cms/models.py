@@ -18,7 +18,7 @@ from wagtail.contrib.forms.models import (
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
@@ -241,3 +241,25 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+    @classmethod
+    def for_request(cls, request):
+        """The settings every page shows, from the shared cache.
+
+        Saving settings replaces every cached fragment (cms.cache). The admin's
+        settings form reads `for_site`, which always goes to the database.
+        """
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = Site.find_for_request(request)
+        if site is None:
+            return super().for_request(request)
+        from .cache import cached_fragment
+
+        instance = cached_fragment(
+            f"site-settings:{site.pk}", lambda: cls.for_site(site)
+        )
+        instance._request = request
+        setattr(request, attr_name, instance)
+        return instance

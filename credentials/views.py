@@ -3,6 +3,7 @@
 import csv
 import json
 
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
 from django.http import Http404, JsonResponse, StreamingHttpResponse
@@ -10,15 +11,22 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from cms.cache import cached_fragment, public_pages
 from search.base import clean_text, query_words
-from search.registry import get_engine
+from search.registry import cache_timeout, get_engine, version
 
-from .models import CatalogueIndexPage, MicroCredential
+from .models import CatalogueIndexPage, MicroCredential, TaggedMicroCredential
 from .query import params_for, query_from_params, toggle_params
 from .search import INDEX_NAME, SORTS
 from .serializers import achievement, course_jsonld, flat_row, script_json
 
 SUGGESTION_LIMIT = 8
+RELATED_LIMIT = 4
+# Related entries are ranked in rounds: this many candidates first, ten times
+# more in each further round (only when many candidates are not public).
+RELATED_FIRST_ROUND = 50
+# What a card linking to another entry shows.
+CARD_FIELDS = ("title", "slug", "provider__name")
 
 
 def _facet_links(result):
@@ -35,9 +43,8 @@ def _facet_links(result):
 def catalogue(request):
     query = query_from_params(request.GET)
     result = _facet_links(get_engine(INDEX_NAME).search(query, user=request.user))
-    index_page = CatalogueIndexPage.objects.live().public().first()
     context = {
-        "page": index_page,
+        "page": catalogue_page(),
         "result": result,
         "query": result.query,
         "sorts": SORTS,
@@ -65,19 +72,85 @@ def _visible_credential(request, slug):
         raise Http404 from None
 
 
-def related_credentials(credential, limit=4):
-    """Public entries sharing the most skills with this one (one query)."""
+def catalogue_page():
+    """The live, public catalogue index page (its title and intro), or None.
+
+    Kept with the menu until the next page change.
+    """
+
+    def find():
+        return public_pages(CatalogueIndexPage.objects.live()).first()
+
+    return cached_fragment("catalogue-index-page", find)
+
+
+def related_credentials(credential, limit=RELATED_LIMIT):
+    """Public entries sharing the most skills with this one, newest first among
+    entries that share as many.
+
+    The ranking reads only the narrow tagged-item table (through its tag
+    index), so its cost follows how many entries share a skill, not the size
+    of their rows; then only the best few candidates are fetched, with the
+    fields a card shows. Two queries, unless the best candidates are mostly
+    not public (drafts, archived): then a further, larger round.
+    """
     tag_ids = [tag.pk for tag in credential.skills.all()]
     if not tag_ids:
         return []
-    return list(
-        MicroCredential.objects.public()
-        .exclude(pk=credential.pk)
-        .filter(tagged_items__tag_id__in=tag_ids)
-        .annotate(shared=Count("tagged_items"))
-        .select_related("provider")
-        .order_by("-shared", "title")[:limit]
+    ranked = (
+        TaggedMicroCredential.objects.filter(tag_id__in=tag_ids)
+        .exclude(content_object_id=credential.pk)
+        .values("content_object_id")
+        .annotate(shared=Count("pk"))
+        .order_by("-shared", "-content_object_id")
+        .values_list("content_object_id", flat=True)
     )
+    found = []
+    start, size = 0, RELATED_FIRST_ROUND
+    while len(found) < limit:
+        candidates = list(ranked[start : start + size])
+        public = (
+            MicroCredential.objects.public()
+            .filter(pk__in=candidates)
+            .select_related("provider")
+            .only(*CARD_FIELDS)
+            .in_bulk()
+        )
+        found += [public[pk] for pk in candidates if pk in public]
+        if len(candidates) < size:
+            break
+        start, size = start + size, size * 10
+    return found[:limit]
+
+
+def entry_links(credential):
+    """Related and stackable entries for an entry page, cached.
+
+    Kept as long as search results (SEARCH_CACHE_TIMEOUT; 0 turns it off).
+    Every change to the catalogue (an entry saved, published, unpublished,
+    deleted or imported, a provider changed) bumps the catalogue's search
+    version (`search.registry.bump`), which is part of the key.
+    """
+    timeout = cache_timeout()
+    key = f"catalogue:entry-links:{version(INDEX_NAME)}:{credential.pk}"
+    links = cache.get(key) if timeout else None
+    if links is None:
+        links = {
+            "related": related_credentials(credential),
+            "stacks_into": list(
+                credential.stacks_into.public()
+                .select_related("provider")
+                .only(*CARD_FIELDS)
+            ),
+            "stacked_from": list(
+                credential.stacked_from.public()
+                .select_related("provider")
+                .only(*CARD_FIELDS)
+            ),
+        }
+        if timeout:
+            cache.set(key, links, timeout)
+    return links
 
 
 @require_GET
@@ -85,12 +158,8 @@ def detail(request, slug):
     credential = _visible_credential(request, slug)
     context = {
         "credential": credential,
-        "index_page": CatalogueIndexPage.objects.live().public().first(),
-        "related": related_credentials(credential),
-        "stacks_into": list(credential.stacks_into.public().select_related("provider")),
-        "stacked_from": list(
-            credential.stacked_from.public().select_related("provider")
-        ),
+        "index_page": catalogue_page(),
+        **entry_links(credential),
         "jsonld": mark_safe(script_json(course_jsonld(credential, request))),  # noqa: S308
         "back_params": request.GET.urlencode(),
     }

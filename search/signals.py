@@ -12,6 +12,9 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
 from . import tasks
+from .registry import bump
+
+PROMOTIONS = "promotions"
 
 
 def _later(task, *args):
@@ -61,7 +64,13 @@ def on_entry_changed(sender, instance, raw=False, **kwargs):
             _later(tasks.index_catalogue_entry, index.name, instance.pk)
 
 
+def on_promotion_changed(sender, **kwargs):
+    # The search page keeps the set of promoted queries under this version.
+    bump(PROMOTIONS)
+
+
 def connect():
+    from wagtail.contrib.search_promotions.models import SearchPromotion
     from wagtail.documents import get_document_model
 
     from community.models import Post, Thread
@@ -85,6 +94,12 @@ def connect():
                 sender=model,
                 dispatch_uid=f"search_{model.__name__}_{id(signal)}",
             )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            on_promotion_changed,
+            sender=SearchPromotion,
+            dispatch_uid=f"search_promotion_{id(signal)}",
+        )
     for index in all_indexes():
         for signal in (post_save, post_delete):
             signal.connect(

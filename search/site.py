@@ -23,7 +23,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.html import escape, strip_tags
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
@@ -194,7 +194,10 @@ def page_snippet(page, words):
 def visible_pages():
     from wagtail.models import Page
 
-    return Page.objects.live().public().filter(depth__gt=1)
+    from cms.cache import public_pages
+
+    # Wagtail's .public(), with the view restrictions read from the cache.
+    return public_pages(Page.objects.live().filter(depth__gt=1))
 
 
 def restricted_collection_paths(user):
@@ -203,15 +206,15 @@ def restricted_collection_paths(user):
 
     if user is not None and user.is_active and user.is_superuser:
         return []
-    restrictions = CollectionViewRestriction.objects.select_related("collection")
+    restrictions = CollectionViewRestriction.objects.all()
     if user is not None and user.is_authenticated and user.is_active:
-        group_ids = list(user.groups.values_list("pk", flat=True))
         restrictions = restrictions.exclude(
             restriction_type=CollectionViewRestriction.LOGIN
         ).exclude(
-            restriction_type=CollectionViewRestriction.GROUPS, groups__in=group_ids
+            restriction_type=CollectionViewRestriction.GROUPS,
+            groups__in=user.groups.values("pk"),
         )
-    return sorted({r.collection.path for r in restrictions})
+    return sorted(set(restrictions.values_list("collection__path", flat=True)))
 
 
 def visible_documents(user):
@@ -243,6 +246,28 @@ def visible_catalogue(user):
 
 
 # --- The database engine ------------------------------------------------------
+
+
+def _specific_pages(found):
+    """{pk: specific page} for these (pk, content type id) pairs, one query per
+    page type.
+
+    Wagtail's .specific() first asks which type each page is; the search
+    results already say so.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page
+
+    by_type = {}
+    for pk, content_type_id in found:
+        by_type.setdefault(content_type_id, []).append(pk)
+    found = {}
+    for content_type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None or not issubclass(model, Page):
+            model = Page
+        found.update(model.objects.filter(pk__in=ids).in_bulk())
+    return found
 
 
 def _tsquery(words, config=None):
@@ -418,28 +443,30 @@ class DatabaseSiteEngine:
     # --- Kinds --------------------------------------------------------------
 
     def _pages(self, words, user, offset, limit):
-        from wagtail.models import Page
 
         if self.is_postgres:
             entries = _page_entries(words)
             total = capped_count(entries)
             if not limit or offset >= total:
                 return total, []
-            ids = [
-                int(object_id)
-                for object_id in entries.order_by(F("rank").desc(), "-pk").values_list(
-                    "object_id", flat=True
-                )[offset : offset + limit]
+            found = [
+                (int(object_id), content_type_id)
+                for object_id, content_type_id in entries.order_by(
+                    F("rank").desc(), "-pk"
+                ).values_list("object_id", "content_type_id")[offset : offset + limit]
             ]
         else:
             results = visible_pages().search(" ".join(words), operator="and")
             total = results.count()
             if not limit or offset >= total:
                 return total, []
-            ids = [page.pk for page in results[offset : offset + limit]]
-        pages = Page.objects.filter(pk__in=ids).specific().in_bulk()
+            found = [
+                (page.pk, page.content_type_id)
+                for page in results[offset : offset + limit]
+            ]
+        pages = _specific_pages(found)
         hits = []
-        for pk in ids:
+        for pk, _content_type_id in found:
             page = pages.get(pk)
             if page is None:
                 continue
@@ -520,26 +547,30 @@ class DatabaseSiteEngine:
         total = capped_count(threads)
         if not limit or offset >= total:
             return total, []
+        # Each thread with its first matching post (for the snippet and the
+        # link), read in the same query.
+        first_post = posts.filter(thread=OuterRef("pk")).order_by("created_at", "pk")
         threads = list(
-            threads.select_related("space").order_by("-last_activity_at", "-pk")[
-                offset : offset + limit
-            ]
+            threads.select_related("space")
+            .annotate(
+                first_post_id=Subquery(first_post.values("pk")[:1]),
+                first_post_body=Subquery(first_post.values("body")[:1]),
+            )
+            .order_by("-last_activity_at", "-pk")[offset : offset + limit]
         )
-        # The first post of each thread with the words, for the snippet and link.
-        first_posts = {}
-        for post in posts.filter(thread__in=[t.pk for t in threads]).order_by(
-            "created_at", "pk"
-        ):
-            first_posts.setdefault(post.thread_id, post)
         hits = []
         for thread in threads:
-            post = first_posts.get(thread.pk)
+            post_id = thread.first_post_id
             hits.append(
                 SiteHit(
                     kind="discussions",
                     title=thread.title,
-                    url=post.get_absolute_url() if post else thread.get_absolute_url(),
-                    snippet=highlight(post.body if post else thread.title, words),
+                    url=posts.model(pk=post_id).get_absolute_url()
+                    if post_id
+                    else thread.get_absolute_url(),
+                    snippet=highlight(
+                        thread.first_post_body if post_id else thread.title, words
+                    ),
                     meta=thread.space.name,
                 )
             )

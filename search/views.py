@@ -3,13 +3,17 @@
 import logging
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import F, Q
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from .base import clean_text
+from .registry import version
+from .signals import PROMOTIONS
 from .site import (
     KINDS,
     SearchUnavailable,
@@ -30,17 +34,49 @@ def _page_number(value):
         return 1
 
 
+def promoted_queries():
+    """The (normalised) query strings that staff promoted results for.
+
+    Kept in the cache until a promotion is saved or deleted (search.signals).
+    """
+    from wagtail.contrib.search_promotions.models import SearchPromotion
+
+    key = f"search:promoted-queries:{version(PROMOTIONS)}"
+    queries = cache.get(key)
+    if queries is None:
+        queries = set(
+            SearchPromotion.objects.values_list("query__query_string", flat=True)
+        )
+        cache.set(key, queries, 3600)
+    return queries
+
+
 def promoted_hits(text):
     """Staff's promoted results for this query (live, public pages only), and
-    the query's hit counted for the popular-queries report."""
-    from wagtail.contrib.search_promotions.models import Query
+    the query's hit counted for the popular-queries report.
 
-    query = Query.get(text)
-    query.add_hit()
+    A query searched before today costs one UPDATE, and one more query only
+    when it has promotions.
+    """
+    from wagtail.contrib.search_promotions.models import (
+        Query,
+        QueryDailyHits,
+        SearchPromotion,
+    )
+    from wagtail.search.utils import normalise_query_string
+
+    query_string = normalise_query_string(text)
+    # Wagtail's add_hit() makes the day's row (its day is the UTC date).
+    today = timezone.now().date()
+    if not QueryDailyHits.objects.filter(
+        query__query_string=query_string, date=today
+    ).update(hits=F("hits") + 1):
+        Query.get(query_string).add_hit(date=today)
+    if query_string not in promoted_queries():
+        return []
     promotions = (
-        query.editors_picks.filter(
-            Q(page__isnull=True) | Q(page__in=visible_pages().values("pk"))
-        )
+        SearchPromotion.objects.filter(query__query_string=query_string)
+        .filter(Q(page__isnull=True) | Q(page__in=visible_pages().values("pk")))
         .select_related("page")
         .order_by("sort_order", "pk")
     )

@@ -1,7 +1,9 @@
 from django import template
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Page, Site
 
 from cms.cache import cached_fragment
+from cms.permissions import may_access_admin
 
 register = template.Library()
 
@@ -38,4 +40,26 @@ def breadcrumbs(context, page):
     """The ancestors of a page below the tree root, the site's home first."""
     if not isinstance(page, Page) or page.depth <= 2:
         return []
-    return list(page.get_ancestors().filter(depth__gt=1).live())
+
+    def ancestors():
+        return list(page.get_ancestors().filter(depth__gt=1).live())
+
+    if page.pk is None:  # the preview of a page not saved yet
+        return ancestors()
+    # Titles and the tree change only by publishing, moving or deleting pages,
+    # which replace every fragment.
+    return cached_fragment(f"breadcrumbs:{page.path}", ancestors)
+
+
+@register.simple_tag(takes_context=True)
+def editor_userbar(context, position="bottom-right"):
+    """Wagtail's user bar, only for people who may use the admin.
+
+    Wagtail's own tag asks for the visitor's permissions on every page; for the
+    members who cannot edit, that is a query or two for nothing.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not may_access_admin(user):
+        return ""
+    return wagtailuserbar(context, position)

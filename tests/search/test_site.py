@@ -397,6 +397,24 @@ def test_promoted_results_come_first_and_queries_are_logged(client, home_page, c
     assert popular[0].query_string == "forum"
 
 
+def test_a_new_promotion_shows_at_once_and_a_deleted_one_goes(
+    client, home_page, commit
+):
+    with commit():
+        target = add_page(home_page, "Registration help", summary="How to sign up.")
+    assert "Start here." not in search(client, "registration").text
+    promotion = SearchPromotion.objects.create(
+        query=Query.get("registration"),
+        page=target,
+        description="Start here.",
+        sort_order=0,
+    )
+    assert "Start here." in search(client, "Registration").text
+    promotion.delete()
+    assert "Start here." not in search(client, "registration").text
+    assert Query.get("registration").hits == 3
+
+
 # --- Odd input and query counts -----------------------------------------------
 
 ODD_QUERIES = [
@@ -451,11 +469,12 @@ def _fill(home_page, space, rows):
         add_page(home_page, f"Badge page {number}", summary="badge")
 
 
-# Session, query log and promotions, then per kind a count and one page of hits
-# (pages: Wagtail's search, then the specific pages), plus the privacy lookups.
-GROUPED_QUERIES = 20
+# The query log (one UPDATE; no promotions), then per kind a count and one page
+# of hits (pages: Wagtail's search, then the specific pages), plus the privacy
+# lookups.
+GROUPED_QUERIES = 11
 # One kind loaded, the other three only counted.
-FILTERED_QUERIES = 16
+FILTERED_QUERIES = 9
 
 
 @pytest.mark.postgres
@@ -489,6 +508,28 @@ def test_staff_see_popular_queries_in_the_admin(client, staff_with_mfa):
     html = response.content.decode()
     assert "forum registration" in html
     assert html.index("forum registration") < html.index("webinar")
+
+
+def test_every_search_counts_one_hit_for_the_day(client):
+    from wagtail.contrib.search_promotions.models import QueryDailyHits
+
+    for _ in range(3):
+        search(client, "forum registration")
+    hits = QueryDailyHits.objects.get(query__query_string="forum registration")
+    assert hits.hits == 3
+
+
+def test_page_made_private_leaves_search_at_once(client, home_page, commit):
+    from wagtail.models import PageViewRestriction
+
+    with commit():
+        page = add_page(home_page, "Quokka handbook", summary="quokka")
+    search(client, "quokka")  # the restrictions are cached from here
+    assert "Quokka handbook" in search(client, "quokka").content.decode()
+    PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert "Quokka handbook" not in search(client, "quokka").content.decode()
 
 
 def test_a_word_in_a_webinar_transcript_links_to_the_transcript(

@@ -1,0 +1,107 @@
+"""Who may open the Wagtail admin, and Django's permissions in one query.
+
+Every page offers Wagtail's user bar to the people who can edit. Asking Django
+whether a signed-in member may use the admin loads all their permissions (two
+queries) on every page view, for a bar almost no member sees. The answer is kept
+in the cache per user, under a version that any change to users' groups, groups'
+permissions or users' own permissions bumps.
+
+It only decides whether the bar is shown: the admin checks permissions itself
+on every request, so a stale answer can show or hide a bar, never open a door.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete
+
+ACCESS_ADMIN = "wagtailadmin.access_admin"
+VERSION_KEY = "permissions:version"
+
+
+def _version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, int(time.time() * 1000), None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def permissions_changed(**kwargs):
+    """Forget every cached answer (signal receiver; also callable directly)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, int(time.time() * 1000), None)
+
+
+def may_access_admin(user):
+    """Whether this user may open the Wagtail admin (cached per user)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    key = f"admin-access:{_version()}:{user.pk}"
+    allowed = cache.get(key)
+    if allowed is None:
+        allowed = user.has_perm(ACCESS_ADMIN)
+        cache.set(key, allowed, getattr(settings, "PAGE_CACHE_TIMEOUT", 600))
+    return allowed
+
+
+def connect():
+    """Bump the version on every change that can grant or take away a permission.
+
+    Deleting a group or a permission removes its rows without m2m signals.
+    """
+    User = get_user_model()
+    for through in (
+        User.groups.through,
+        User.user_permissions.through,
+        Group.permissions.through,
+    ):
+        m2m_changed.connect(permissions_changed, sender=through, weak=False)
+    for model in (Group, Permission):
+        post_delete.connect(permissions_changed, sender=model, weak=False)
+
+
+class PermissionBackend(ModelBackend):
+    """Django's ModelBackend, loading a user's permissions in one query, not two.
+
+    The user's own permissions and their groups' are read together the first
+    time a request checks one; Django keeps them on the user object for the rest
+    of the request, as ModelBackend does.
+    """
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if user_obj.is_superuser:
+            return super().get_all_permissions(user_obj, obj)
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = self._load_permissions(user_obj)
+        return user_obj._perm_cache
+
+    @staticmethod
+    def _load_permissions(user_obj):
+        user_model = type(user_obj)
+        own = user_model._meta.get_field("user_permissions").related_query_name()
+        groups = user_model._meta.get_field("groups").related_query_name()
+        rows = (
+            Permission.objects.filter(
+                Q(pk__in=Permission.objects.filter(**{own: user_obj}).values("pk"))
+                | Q(
+                    pk__in=Permission.objects.filter(
+                        **{f"group__{groups}": user_obj}
+                    ).values("pk")
+                )
+            )
+            .values_list("content_type__app_label", "codename")
+            .order_by()
+        )
+        return {f"{app_label}.{codename}" for app_label, codename in rows}

@@ -1,0 +1,174 @@
+"""What every page shows around its content costs no query once cached.
+
+The site, its settings, the menu, the breadcrumbs and the decision to show
+Wagtail's user bar come from the cache until something they show changes.
+"""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
+
+from cms.models import SiteSettings, StandardPage
+from cms.permissions import PermissionBackend
+
+pytestmark = pytest.mark.django_db
+
+WHY = "/why-micro-certification-now/"
+USERBAR = 'id="wagtail-userbar-template"'
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    settings.PAGE_CACHE_ENABLED = False  # every request renders the page
+
+
+def _get(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in queries.captured_queries]
+
+
+def _touching(sqls, table):
+    return [sql for sql in sqls if f'"{table}"' in sql]
+
+
+@pytest.fixture
+def editors():
+    group = Group.objects.create(name="Admin users")
+    group.permissions.add(
+        Permission.objects.get(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        )
+    )
+    return group
+
+
+# --- The user bar ---------------------------------------------------------------
+
+
+def test_members_get_no_user_bar_and_no_permission_query(client, home_page, member):
+    client.force_login(member)
+    client.get(WHY)
+    html, sqls = _get(client, WHY)
+    assert USERBAR not in html
+    assert _touching(sqls, "auth_permission") == []
+
+
+def test_people_who_may_edit_get_the_user_bar(client, home_page, member, editors):
+    member.groups.add(editors)
+    client.force_login(member)
+    assert USERBAR in _get(client, WHY)[0]
+
+
+def test_superusers_get_the_user_bar(client, home_page, staff_with_mfa):
+    client.force_login(staff_with_mfa)
+    assert USERBAR in _get(client, WHY)[0]
+
+
+def test_user_bar_follows_group_and_permission_changes(
+    client, home_page, member, editors
+):
+    client.force_login(member)
+    assert USERBAR not in _get(client, WHY)[0]
+
+    member.groups.add(editors)
+    assert USERBAR in _get(client, WHY)[0]
+
+    editors.permissions.clear()
+    assert USERBAR not in _get(client, WHY)[0]
+
+    member.user_permissions.add(*Permission.objects.filter(codename="access_admin"))
+    assert USERBAR in _get(client, WHY)[0]
+
+    member.user_permissions.clear()
+    member.groups.add(editors)
+    editors.permissions.add(*Permission.objects.filter(codename="access_admin"))
+    assert USERBAR in _get(client, WHY)[0]
+    editors.delete()
+    assert USERBAR not in _get(client, WHY)[0]
+
+
+def test_user_bar_is_never_shown_to_visitors(client, home_page):
+    assert USERBAR not in _get(client, WHY)[0]
+
+
+# --- Permissions ------------------------------------------------------------------
+
+
+def test_a_users_permissions_load_in_one_query(member, editors):
+    from django.contrib.auth import get_user_model
+
+    member.groups.add(editors)
+    member.user_permissions.add(
+        Permission.objects.get(
+            codename="moderate_post", content_type__app_label="community"
+        )
+    )
+    fresh = get_user_model().objects.get(pk=member.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert fresh.has_perm("wagtailadmin.access_admin")  # through the group
+        assert fresh.has_perm("community.moderate_post")  # the user's own
+        assert not fresh.has_perm("wagtailcore.add_page")
+    assert len(queries) == 1
+    assert PermissionBackend().get_all_permissions(fresh) == {
+        "wagtailadmin.access_admin",
+        "community.moderate_post",
+    }
+
+
+def test_inactive_users_have_no_permissions(member, editors):
+    member.groups.add(editors)
+    member.is_active = False
+    assert not member.has_perm("wagtailadmin.access_admin")
+    assert PermissionBackend().get_all_permissions(member) == set()
+
+
+# --- Site, settings, breadcrumbs ----------------------------------------------------
+
+
+def test_site_settings_and_breadcrumbs_come_from_the_cache(client, home_page):
+    client.get(WHY)
+    _html, sqls = _get(client, WHY)
+    for table in ("wagtailcore_site", "cms_sitesettings"):
+        assert _touching(sqls, table) == [], table
+    # What is left: Wagtail's routing, its view-restriction check and the page.
+    assert len(sqls) <= 5
+
+
+def test_changed_site_settings_show_to_members_at_once(client, home_page, member):
+    client.force_login(member)
+    assert "Lakeshore Programme" not in _get(client, WHY)[0]
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.organisation_name = "Lakeshore Programme"
+    settings.save()
+    assert "Lakeshore Programme" in _get(client, WHY)[0]
+
+
+def test_breadcrumbs_follow_a_renamed_section(client, home_page):
+    section = StandardPage(title="Resources", slug="resources")
+    home_page.add_child(instance=section)
+    section.save_revision().publish()
+    child = StandardPage(title="Glossary", slug="glossary")
+    section.add_child(instance=child)
+    child.save_revision().publish()
+    url = "/resources/glossary/"
+    assert ">Resources</a>" in _get(client, url)[0]
+
+    section.title = "Library"
+    section.save_revision().publish()
+    html = _get(client, url)[0]
+    assert ">Library</a>" in html and ">Resources</a>" not in html
+
+
+def test_a_changed_site_is_looked_up_again(client, home_page):
+    client.get(WHY)
+    assert _touching(_get(client, WHY)[1], "wagtailcore_site") == []
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Renamed"
+    site.save()
+    assert _touching(_get(client, WHY)[1], "wagtailcore_site")
+    assert Client().get("/").wsgi_request._wagtail_site.site_name == "Renamed"

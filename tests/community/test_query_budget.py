@@ -1,0 +1,47 @@
+"""Query budget of a discussion thread (see tests/budget.py)."""
+
+import pytest
+
+from community import markdown
+from community.models import Post, Reaction, Thread
+from tests.budget import assert_within
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+# (anonymous, signed in as a member); the page cache is off, as in the benchmark.
+THREAD_PAGE = (3, 10)
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    settings.PAGE_CACHE_ENABLED = False
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_thread_with_5_and_50_posts(client, member, public_space, signed_in):
+    thread = Thread.objects.create(space=public_space, title="Busy", author=member)
+    authors = [make_user(f"poster{n}@example.org") for n in range(10)]
+
+    def grow(start, stop):
+        for number in range(start, stop):
+            post = Post.objects.create(
+                thread=thread,
+                author=authors[number % 10],
+                body=f"post {number}",
+                body_html=markdown.render(f"post **{number}**", {}),
+            )
+            Reaction.objects.create(post=post, user=authors[(number + 1) % 10])
+
+    def check(html, rows):
+        assert html.count('<article class="post') == min(rows, 20)
+
+    if signed_in:
+        client.force_login(member)
+    assert_within(
+        client,
+        thread.get_absolute_url(),
+        THREAD_PAGE[signed_in],
+        grow=grow,
+        check=check,
+    )
