@@ -408,7 +408,17 @@ class CredentialFacts(models.Model):
     class Meta:
         verbose_name = _("catalogue search row")
         indexes = [
-            GinIndex(fields=["search_vector"], name="credential_facts_gin"),
+            # One index per stemming (see CatalogueIndex.text_config_rows).
+            GinIndex(
+                fields=["search_vector"],
+                name="credential_facts_gin_en",
+                condition=~models.Q(language="fr"),
+            ),
+            GinIndex(
+                fields=["search_vector"],
+                name="credential_facts_gin_fr",
+                condition=models.Q(language="fr"),
+            ),
             models.Index(fields=["public", "created_at"], name="credential_facts_new"),
         ]
 

@@ -157,6 +157,12 @@ class CatalogueIndex(SearchIndex):
     def prepare_hits(self, queryset):
         return queryset.for_listing()
 
+    def text_config_rows(self, config):
+        # French entries are stemmed in French, all others in English
+        # (refresh_facts); the search rows have a GIN index for each part.
+        french = Q(language="fr")
+        return french if config == "french" else ~french
+
     def refresh(self, progress=None):
         index_credentials()
         return super().refresh(progress)

@@ -198,6 +198,15 @@ class SearchIndex:
     def prepare_hits(self, queryset):
         return queryset
 
+    def text_config_rows(self, config):
+        """A Q for the rows whose vector was built with `config`, or None for all.
+
+        A query is stemmed once per configuration; each stemming is matched
+        only against the rows stemmed the same way, so the French stem of an
+        English word does not find unrelated English words.
+        """
+        return None
+
     def refresh(self, progress=None):
         """Rebuild whatever the database engine keeps beside the rows; the count.
 

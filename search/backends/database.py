@@ -202,11 +202,26 @@ class DatabaseEngine:
 
     # --- Text -----------------------------------------------------------------
 
+    @staticmethod
+    def _config_query(words, config):
+        """Every word, as a prefix both stemmed by `config` and as typed.
+
+        Stemming a word cut short can change it ("analy" becomes "anali" in
+        English, which "analytics" never does), so the typed letters match
+        too: a visitor finds "Analytics" from "analy".
+        """
+        combined = None
+        for word in words:
+            either = PgSearchQuery(
+                f"{word}:*", config=config, search_type="raw"
+            ) | PgSearchQuery(f"{word}:*", config="simple", search_type="raw")
+            combined = either if combined is None else combined & either
+        return combined
+
     def _tsquery(self, words):
-        raw = " & ".join(f"{word}:*" for word in words)
         combined = None
         for config in self.index.text_configs:
-            part = PgSearchQuery(raw, config=config, search_type="raw")
+            part = self._config_query(words, config)
             combined = part if combined is None else combined | part
         return combined
 
@@ -215,9 +230,18 @@ class DatabaseEngine:
         if not words:
             return queryset
         if self.is_postgres:
-            return queryset.filter(
-                **{self.index.search_vector_field: self._tsquery(words)}
-            )
+            condition = Q()
+            for config in self.index.text_configs:
+                part = Q(
+                    **{
+                        self.index.search_vector_field: self._config_query(
+                            words, config
+                        )
+                    }
+                )
+                rows = self.index.text_config_rows(config)
+                condition |= part if rows is None else part & rows
+            return queryset.filter(condition)
         for word in words:
             condition = Q()
             for path, _weight in self.index.text_fields:

@@ -41,6 +41,18 @@ def test_prefixes_match_as_you_type():
     assert titles(search("cyber")) == ["Cybersecurity Basics"]
 
 
+@pytest.mark.postgres
+def test_each_language_is_matched_with_its_own_stemming():
+    make_credential("Data Basics")
+    make_credential("Welding Start Dates")
+    make_credential("Analyse de données", language="fr")
+    # French stems "data" to "dat", which must not find the English "dates".
+    assert titles(search("data")) == ["Data Basics"]
+    # French words find French entries, however they are inflected.
+    assert titles(search("analyses")) == ["Analyse de données"]
+    assert titles(search("donnée")) == ["Analyse de données"]
+
+
 def test_every_word_must_match():
     make_credential("Data Analytics Foundations")
     make_credential("Data Engineering")
