@@ -17,6 +17,7 @@ import difflib
 import hashlib
 from collections import defaultdict
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchQuery as PgSearchQuery,
@@ -39,6 +40,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 
 from ..base import FacetResult, FacetValue, SearchResult, query_words
 from ..models import Term
@@ -432,8 +434,30 @@ class DatabaseEngine:
                 )
         for facet in single:
             aggregates[f"_{facet.name}"] = Count("pk", filter=all_but(facet.name))
+        # On PostgreSQL the same read also lists the ids of the hits and of
+        # each many-valued facet's pool, so the later queries look rows up by
+        # id instead of matching the text again.
+        pools = {}
+        if self.is_postgres:
+            aggregates["_hit_ids"] = ArrayAgg("pk", filter=all_but(None))
+            for facet in multi:
+                if facet.name in in_sql:
+                    pools[facet.name] = f"_{facet.name}_ids"
+                    aggregates[pools[facet.name]] = ArrayAgg(
+                        "pk", filter=all_but(facet.name)
+                    )
+                else:
+                    pools[facet.name] = "_hit_ids"
         keys = [path for facet in single for path in (facet.field, facet.label_field)]
         groups = list(matched.order_by().values(*keys).annotate(**aggregates))
+
+        def ids_of(column):
+            """The rows listed in this column by the groups that pass every filter."""
+            ids = []
+            for group in groups:
+                if passes(group, None):
+                    ids += group[column] or ()
+            return RawSQL("SELECT unnest(%s)", (ids,)) if ids else []
 
         def passes(group, skip):
             """Whether this group meets the open facets' filters, but `skip`'s."""
@@ -482,9 +506,14 @@ class DatabaseEngine:
             chosen = set(selected.get(facet.name, ()))
             results[facet.name] = self._top_values(facet, query, counted, chosen)
         for facet in multi:
-            pool = matched.filter(
-                *(q for name, q in filter_qs.items() if name != facet.name)
-            )
+            if facet.name in pools:
+                pool = matched.model._default_manager.filter(
+                    pk__in=ids_of(pools[facet.name])
+                )
+            else:
+                pool = matched.filter(
+                    *(q for name, q in filter_qs.items() if name != facet.name)
+                )
             size = query.facet_sizes.get(facet.name) or facet.size or 20
             chosen = set(selected.get(facet.name, ()))
             rows = (
@@ -507,7 +536,12 @@ class DatabaseEngine:
         hits = []
         if total and query.offset < total:
             # Only the hits are ranked and sorted, and only one page is read.
-            filtered = matched.filter(*filter_qs.values())
+            if self.is_postgres:
+                filtered = matched.model._default_manager.filter(
+                    pk__in=ids_of("_hit_ids")
+                )
+            else:
+                filtered = matched.filter(*filter_qs.values())
             hits, _total = self._page_of_hits(self.order(filtered, query), query, user)
         ordered = {name: results[name] for name in query.facets if name in results}
         return ordered, total, hits
