@@ -1,5 +1,6 @@
 """Pieces every benchmark script shares: its database, Django, ports and text."""
 
+import gc
 import os
 import socket
 
@@ -77,6 +78,9 @@ def setup_django(database):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    # As gunicorn.conf.py does before forking workers: the objects loaded so
+    # far are left out of garbage collection (no 100 ms pauses mid-request).
+    gc.freeze()
 
 
 def free_port():
