@@ -5,6 +5,7 @@ micro-credentials, 1EdTech Open Badges 3.0 and Credential Engine's CTDL, kept as
 plain fields so that import, export, search and the API stay simple.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -516,6 +518,18 @@ class ImportJob(models.Model):
     @property
     def is_finished(self):
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    # How long a job may wait for a worker, or run, before the page warns.
+    STALLED_AFTER = datetime.timedelta(minutes=15)
+
+    @property
+    def is_stalled(self):
+        """Queued or running for longer than any import takes: the task worker
+        is probably not running, or stopped in the middle."""
+        if self.is_finished:
+            return False
+        since = self.started_at or self.created_at
+        return since is not None and timezone.now() - since > self.STALLED_AFTER
 
     @property
     def is_saving(self):

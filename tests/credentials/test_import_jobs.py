@@ -166,3 +166,24 @@ def test_only_the_uploader_or_a_superuser_sees_a_job(
 
     client.logout()
     assert client.get(f"{job_url}status.json").status_code in (302, 403)
+
+
+def test_a_job_no_worker_picks_up_says_so(client, staff_with_mfa):
+    import datetime
+
+    from django.utils import timezone
+
+    job = ImportJob.objects.create(user=staff_with_mfa, file_name="late.csv")
+    client.force_login(staff_with_mfa)
+    assert "No task worker has started" not in client.get(job.get_absolute_url()).text
+
+    ImportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=20)
+    )
+    assert "No task worker has started" in client.get(job.get_absolute_url()).text
+
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING,
+        started_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    assert "the task worker may have stopped" in client.get(job.get_absolute_url()).text
