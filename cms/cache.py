@@ -21,6 +21,7 @@ The middleware (cms.middleware.PageCacheMiddleware) answers from here before
 sessions, authentication or the database are touched.
 """
 
+import contextvars
 import hashlib
 import re
 import time
@@ -39,6 +40,9 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 VERSION_KEY = "pagecache:version"
+# The version read once per request (PageCacheMiddleware opens the scope), so
+# the fragments of one page cost one round trip each to the cache, not two.
+_request_version = contextvars.ContextVar("page_cache_request_version", default=None)
 MESSAGES_COOKIE = "messages"
 _GZIP_RE = re.compile(r"\bgzip\b")
 # Header names a stored response may vary on: all of them are part of the key.
@@ -65,12 +69,27 @@ def current_version():
     A fresh version is the current time in milliseconds, never a small counter:
     if the key is evicted, restarting at 1 could revive entries written long ago.
     """
+    memo = _request_version.get()
+    if memo:
+        return memo[0]
     cache = _cache()
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, int(time.time() * 1000), None)
         version = cache.get(VERSION_KEY)
+    if memo is not None:
+        memo.append(version)
     return version
+
+
+def request_scope():
+    """Start remembering the version for the current request; returns a token
+    for `end_request_scope`."""
+    return _request_version.set([])
+
+
+def end_request_scope(token):
+    _request_version.reset(token)
 
 
 def invalidate():
@@ -80,6 +99,9 @@ def invalidate():
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, int(time.time() * 1000), None)
+    memo = _request_version.get()
+    if memo:
+        memo.clear()  # the rest of this request sees the new version
 
 
 # --- Requests and responses -------------------------------------------------

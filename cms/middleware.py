@@ -28,6 +28,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        token = cache.request_scope()
+        try:
+            return self._respond(request)
+        finally:
+            cache.end_request_scope(token)
+
+    def _respond(self, request):
         if not cache.enabled():
             return self._label_private(request, self.get_response(request))
         key = None
@@ -109,9 +116,9 @@ class SiteMiddleware:
                 try:
                     return get_site_for_hostname(hostname, port)
                 except Site.DoesNotExist:
-                    return None
+                    return False  # cached too: an unknown host costs no query
 
             site = cache.cached_fragment(f"site:{hostname}:{port}", lookup)
-            if site is not None:
-                request._wagtail_site = site
+            # What Site.find_for_request would store, without asking again.
+            request._wagtail_site = site or None
         return self.get_response(request)

@@ -94,6 +94,35 @@ class HomePage(BasePageMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """Find the deepest page on the path in one query, then let it route.
+
+        Wagtail walks the tree one slug at a time, two queries a level. Every
+        page's url_path is its parent's plus its slug, so the pages on a path
+        are known from the URL; the deepest that exists takes the rest of the
+        path (a sub-route such as an event's register/), as Wagtail would
+        have handed it on. Liveness, privacy and previews are checked as
+        before, by that page's route and serve.
+        """
+        if path_components:
+            prefixes, url_path = [], self.url_path
+            for component in path_components:
+                url_path += f"{component}/"
+                prefixes.append(url_path)
+            deepest = (
+                Page.objects.filter(
+                    url_path__in=prefixes,
+                    path__startswith=self.path,
+                    depth__gt=self.depth,
+                )
+                .order_by("-depth")
+                .first()
+            )
+            if deepest is not None:
+                consumed = deepest.depth - self.depth
+                return deepest.specific.route(request, path_components[consumed:])
+        return super().route(request, path_components)
+
     @property
     def featured_pages(self):
         """The pages under home shown as cards, in tree order."""

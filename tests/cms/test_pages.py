@@ -143,3 +143,28 @@ def test_document_files_are_never_served_from_media(client, home_page, settings)
     (settings.MEDIA_ROOT / "images").mkdir(parents=True)
     (settings.MEDIA_ROOT / "images" / "a.txt").write_bytes(b"public")
     assert client.get("/media/images/a.txt").status_code == 200
+
+
+def test_pages_are_routed_by_their_path_in_one_lookup(
+    client, home_page, django_assert_max_num_queries
+):
+    from cms.models import StandardPage
+
+    section = home_page.add_child(instance=StandardPage(title="Guides"))
+    topic = section.add_child(instance=StandardPage(title="Assessment"))
+    leaf = topic.add_child(instance=StandardPage(title="Rubrics"))
+    draft = topic.add_child(instance=StandardPage(title="Draft notes", live=False))
+
+    assert client.get(leaf.url).status_code == 200
+    assert "Rubrics" in client.get("/guides/assessment/rubrics/").text
+    # A missing page below an existing one, and a draft, are not found.
+    assert client.get("/guides/assessment/nothing-here/").status_code == 404
+    assert client.get("/guides/missing/rubrics/").status_code == 404
+    assert client.get(f"/guides/assessment/{draft.slug}/").status_code == 404
+    # Three levels deep costs no more to find than one.
+    client.get("/guides/")
+    with django_assert_max_num_queries(20) as shallow:
+        client.get("/guides/")
+    with django_assert_max_num_queries(20) as deep:
+        client.get("/guides/assessment/rubrics/")
+    assert len(deep.captured_queries) <= len(shallow.captured_queries) + 1

@@ -13,8 +13,8 @@ from tests.budget import assert_within
 pytestmark = pytest.mark.django_db
 
 # (anonymous, signed in as a member); the page cache is off, as in the benchmark.
-EVENT_PAGE = (11, 14)
-WEBINAR_PAGE = (10, 12)
+EVENT_PAGE = (9, 12)
+WEBINAR_PAGE = (8, 10)
 
 
 @pytest.fixture(autouse=True)
