@@ -332,19 +332,10 @@ class DatabaseEngine:
             if excluded is None:
                 total = row["total"]
             for facet in fixed:
-                selected = set(query.filters.get(facet.name, ()))
-                results[facet.name] = FacetResult(
-                    name=facet.name,
-                    label=facet.label,
-                    values=[
-                        FacetValue(
-                            value=option.value,
-                            label=option.label,
-                            count=row[f"{facet.name}__{number}"],
-                            selected=option.value in selected,
-                        )
-                        for number, option in enumerate(facet.options)
-                    ],
+                results[facet.name] = self._fixed_result(
+                    facet,
+                    query,
+                    [row[f"{facet.name}__{n}"] for n in range(len(facet.options))],
                 )
             for facet in facets:
                 if not facet.is_fixed:
@@ -473,25 +464,12 @@ class DatabaseEngine:
         total = sum(group["_hits"] for group in groups if passes(group, None))
         results = {}
         for facet in fixed:
-            chosen = set(selected.get(facet.name, ()))
             counts = [0] * len(facet.options)
             for group in groups:
                 if passes(group, None):
                     for number in range(len(facet.options)):
                         counts[number] += group[f"_{facet.name}__{number}"]
-            results[facet.name] = FacetResult(
-                name=facet.name,
-                label=facet.label,
-                values=[
-                    FacetValue(
-                        value=option.value,
-                        label=option.label,
-                        count=counts[number],
-                        selected=option.value in chosen,
-                    )
-                    for number, option in enumerate(facet.options)
-                ],
-            )
+            results[facet.name] = self._fixed_result(facet, query, counts)
         for facet in single:
             if facet.name not in requested:
                 continue
@@ -545,6 +523,24 @@ class DatabaseEngine:
             hits, _total = self._page_of_hits(self.order(filtered, query), query, user)
         ordered = {name: results[name] for name in query.facets if name in results}
         return ordered, total, hits
+
+    @staticmethod
+    def _fixed_result(facet, query, counts):
+        """A fixed facet's values with these counts, in the facet's order."""
+        chosen = set(query.filters.get(facet.name, ()))
+        return FacetResult(
+            name=facet.name,
+            label=facet.label,
+            values=[
+                FacetValue(
+                    value=option.value,
+                    label=option.label,
+                    count=counts[number],
+                    selected=option.value in chosen,
+                )
+                for number, option in enumerate(facet.options)
+            ],
+        )
 
     def _top_values(self, facet, query, counted, chosen):
         """The most frequent values of an open facet, and every selected one."""
