@@ -10,7 +10,6 @@ snippets and suggestions never reveal anything else.
 `ELASTICSEARCH_URL` is set; both answer `search()` with a `SiteResult`.
 """
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -20,7 +19,6 @@ from django.contrib.postgres.search import SearchQuery as PgSearchQuery
 from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
-    TrigramSimilarity,
 )
 from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
@@ -31,7 +29,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .base import SearchError, SearchQuery, clean_text, query_words
-from .models import Term
 from .threads import TEXT_CONFIG, refresh_thread_text
 
 SITE_INDEX = "site"
@@ -605,20 +602,11 @@ class DatabaseSiteEngine:
     # --- Did you mean -------------------------------------------------------
 
     def closest_word(self, word):
-        terms = Term.objects.filter(index_name__in=(SITE_INDEX, CATALOGUE_INDEX))
-        if terms.filter(word=word).exists():
-            return word
-        if self.is_postgres:
-            return (
-                terms.filter(word__trigram_similar=word)
-                .annotate(similarity=TrigramSimilarity("word", word))
-                .order_by("-similarity", "word")
-                .values_list("word", flat=True)
-                .first()
-            )
-        vocabulary = list(terms.values_list("word", flat=True).distinct()[:50_000])
-        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
-        return close[0] if close else None
+        from .backends.database import closest_term
+
+        return closest_term(
+            word, (SITE_INDEX, CATALOGUE_INDEX), postgres=self.is_postgres
+        )
 
     def did_you_mean(self, words, user):
         """A corrected query, offered only when it finds something this user sees."""

@@ -565,20 +565,7 @@ class DatabaseEngine:
     # --- Did you mean ---------------------------------------------------------
 
     def closest_word(self, word):
-        terms = Term.objects.filter(index_name=self.index.name)
-        if terms.filter(word=word).exists():
-            return word
-        if self.is_postgres:
-            return (
-                terms.filter(word__trigram_similar=word)
-                .annotate(similarity=TrigramSimilarity("word", word))
-                .order_by("-similarity", "word")
-                .values_list("word", flat=True)
-                .first()
-            )
-        vocabulary = list(terms.values_list("word", flat=True))
-        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
-        return close[0] if close else None
+        return closest_term(word, (self.index.name,), postgres=self.is_postgres)
 
     def suggest(self, text, base):
         """A corrected query when the words, spelt otherwise, would find something."""
@@ -592,6 +579,24 @@ class DatabaseEngine:
         if self.match(base, candidate).order_by().values("pk")[:100].count():
             return [candidate]
         return []
+
+
+def closest_term(word, index_names, *, postgres):
+    """The word itself when these indexes' vocabulary has it, else the closest."""
+    terms = Term.objects.filter(index_name__in=index_names)
+    if terms.filter(word=word).exists():
+        return word
+    if postgres:
+        return (
+            terms.filter(word__trigram_similar=word)
+            .annotate(similarity=TrigramSimilarity("word", word))
+            .order_by("-similarity", "word")
+            .values_list("word", flat=True)
+            .first()
+        )
+    vocabulary = list(terms.values_list("word", flat=True).distinct()[:50_000])
+    close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def record_terms(index_name, words):
