@@ -20,7 +20,6 @@ non-zero only when a request fails.
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import setup_django  # noqa: E402
+from bench.common import report_timings, setup_django  # noqa: E402
 
 TARGET_P95_MS = 100
 QUERIES = [
@@ -85,12 +84,6 @@ def ensure_entries(count):
 def cases():
     for number, text in enumerate(QUERIES):
         yield text, FACET_PAIRS[number % len(FACET_PAIRS)]
-
-
-def percentile(samples, fraction):
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))
-    return ordered[index]
 
 
 def measure(rounds, *, cached=False):
@@ -158,19 +151,7 @@ def main():
     cached, _totals, cached_failures = measure(1, cached=True)
     timings["page, cached"] = cached["catalogue page"]
     failures += cached_failures
-    print(f"{'':16} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target p95 < 100 ms")
-    for kind, samples in timings.items():
-        p95 = percentile(samples, 0.95)
-        verdict = "met" if p95 < TARGET_P95_MS else "MISSED"
-        print(
-            f"{kind:16} {statistics.median(samples):8.1f} {p95:8.1f} "
-            f"{max(samples):8.1f}  {verdict}"
-        )
-    print("results per query: " + ", ".join(f"{q!r} {n}" for q, n in totals.items()))
-    if failures:
-        print("FAILED requests:\n  " + "\n  ".join(failures))
-        return 1
-    return 0
+    return report_timings(timings, totals, failures, TARGET_P95_MS)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 import gc
 import os
 import socket
+import statistics
 
 WORDS = [
     "assessment",
@@ -87,3 +88,29 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def percentile(samples, fraction):
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))
+    return ordered[index]
+
+
+def report_timings(timings, totals, failures, target_p95_ms):
+    """Print p50/p95/max per kind against the target; 1 if a request failed."""
+    print(
+        f"{'':16} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  "
+        f"target p95 < {target_p95_ms} ms"
+    )
+    for kind, samples in timings.items():
+        p95 = percentile(samples, 0.95)
+        verdict = "met" if p95 < target_p95_ms else "MISSED"
+        print(
+            f"{kind:16} {statistics.median(samples):8.1f} {p95:8.1f} "
+            f"{max(samples):8.1f}  {verdict}"
+        )
+    print("results per query: " + ", ".join(f"{q!r} {n}" for q, n in totals.items()))
+    if failures:
+        print("FAILED requests:\n  " + "\n  ".join(failures))
+        return 1
+    return 0

@@ -22,7 +22,6 @@ import argparse
 import datetime
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -31,7 +30,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import sentence, setup_django  # noqa: E402
+from bench.common import report_timings, sentence, setup_django  # noqa: E402
 
 TARGET_P95_MS = 150
 CREDENTIALS = 100_000
@@ -202,12 +201,6 @@ def member():
     return user
 
 
-def percentile(samples, fraction):
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))
-    return ordered[index]
-
-
 def measure(rounds):
     from django.test import Client
 
@@ -274,19 +267,7 @@ def main():
         "a warm-up"
     )
     timings, totals, failures = measure(args.rounds)
-    print(f"{'':16} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target p95 < 150 ms")
-    for kind, samples in timings.items():
-        p95 = percentile(samples, 0.95)
-        verdict = "met" if p95 < TARGET_P95_MS else "MISSED"
-        print(
-            f"{kind:16} {statistics.median(samples):8.1f} {p95:8.1f} "
-            f"{max(samples):8.1f}  {verdict}"
-        )
-    print("results per query: " + ", ".join(f"{q!r} {n}" for q, n in totals.items()))
-    if failures:
-        print("FAILED requests:\n  " + "\n  ".join(failures))
-        return 1
-    return 0
+    return report_timings(timings, totals, failures, TARGET_P95_MS)
 
 
 if __name__ == "__main__":
