@@ -101,13 +101,10 @@ class ProviderScopedViewSetMixin:
     object_actions = ENTRY_ACTIONS
     chooser_viewset_class = ProviderScopedChooserViewSet
 
-    def get_policy(self):
-        """The permission policy that decides for this viewset's model."""
-        raise NotImplementedError
-
     def construct_view(self, view_class, **kwargs):
         view = super().construct_view(view_class, **kwargs)
-        policy = self.get_policy()
+        # The policy registered for the model above (register_permission_policy).
+        policy = policy_registry.get_by_type(self.model)
         actions = self.object_actions
 
         @functools.wraps(view)
@@ -167,9 +164,6 @@ class MicroCredentialViewSet(ProviderScopedViewSetMixin, SnippetViewSet):
         MicroCredential.panels, base_form_class=MicroCredentialForm
     )
 
-    def get_policy(self):
-        return entry_policy
-
     def get_queryset(self, request):
         return entry_policy.instances_user_has_any_permission_for(
             request.user, ENTRY_ACTIONS
@@ -191,9 +185,6 @@ class ProviderViewSet(ProviderScopedViewSetMixin, SnippetViewSet):
     search_fields = ["name"]
     object_actions = ("change", "delete")
     edit_handler = ObjectList(Provider.panels, base_form_class=ProviderForm)
-
-    def get_policy(self):
-        return provider_policy
 
     def get_queryset(self, request):
         return provider_policy.instances_user_has_any_permission_for(
