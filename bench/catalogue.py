@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import report_timings, setup_django  # noqa: E402
+from bench.common import report_timings, setup_django, timed_get  # noqa: E402
 
 TARGET_P95_MS = 100
 QUERIES = [
@@ -109,11 +109,7 @@ def measure(rounds, *, cached=False):
                 ("catalogue page", f"/catalogue/?{params}"),
                 ("API", f"/api/v1/credentials?{params}"),
             ]:
-                started = time.perf_counter()
-                response = client.get(url)
-                elapsed = (time.perf_counter() - started) * 1000
-                if response.status_code != 200:
-                    failures.append(f"{url}: {response.status_code}")
+                response, elapsed = timed_get(client, url, failures)
                 if round_number:
                     timings[kind].append(elapsed)
                 if kind == "API" and not round_number:

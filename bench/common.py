@@ -4,6 +4,7 @@ import gc
 import os
 import socket
 import statistics
+import time
 
 WORDS = [
     "assessment",
@@ -88,6 +89,16 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def timed_get(client, url, failures):
+    """GET through the test client; (response, milliseconds). Non-200s are noted."""
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        failures.append(f"{url}: {response.status_code}")
+    return response, elapsed
 
 
 def percentile(samples, fraction):

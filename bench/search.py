@@ -23,14 +23,18 @@ import datetime
 import os
 import random
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import report_timings, sentence, setup_django  # noqa: E402
+from bench.common import (  # noqa: E402
+    report_timings,
+    sentence,
+    setup_django,
+    timed_get,
+)
 
 TARGET_P95_MS = 150
 CREDENTIALS = 100_000
@@ -232,11 +236,7 @@ def measure(rounds):
                 ("suggest", anonymous, "/search/suggest?" + urlencode({"q": prefix})),
             ]
             for name, client, url in requests:
-                started = time.perf_counter()
-                response = client.get(url)
-                elapsed = (time.perf_counter() - started) * 1000
-                if response.status_code != 200:
-                    failures.append(f"{url}: {response.status_code}")
+                _response, elapsed = timed_get(client, url, failures)
                 if round_number:
                     timings[name].append(elapsed)
             if not round_number:
