@@ -11,7 +11,8 @@ anonymous visitor:
 - the response is a 200, not streamed, sets no cookie (a CSRF token in a form
   sets one, so forms are never shared) and does not say private or no-store.
 
-Entries are keyed by a version number kept in the cache itself. Publishing,
+Entries carry the version number kept in the cache itself, and a hit is an
+entry whose version is the current one: one round trip reads both. Publishing,
 unpublishing, moving or deleting a page bumps it: every page shows the
 navigation and may list its siblings, so any change to the tree can change any
 page. Apps whose pages show other data (seats left, catalogue counts) call
@@ -72,12 +73,17 @@ def current_version():
     memo = _request_version.get()
     if memo:
         return memo[0]
-    cache = _cache()
-    version = cache.get(VERSION_KEY)
+    return _remember(_cache().get(VERSION_KEY))
+
+
+def _remember(version):
+    """Create the version if the cache has none; keep it for the request."""
     if version is None:
+        cache = _cache()
         cache.add(VERSION_KEY, int(time.time() * 1000), None)
         version = cache.get(VERSION_KEY)
-    if memo is not None:
+    memo = _request_version.get()
+    if memo is not None and not memo:
         memo.append(version)
     return version
 
@@ -119,7 +125,7 @@ def request_may_use_cache(request):
     return not getattr(request, "is_dummy", False)
 
 
-def cache_key(request, version):
+def cache_key(request):
     """The entry for this URL, host, language and encoding; None if unusable."""
     try:
         host = request.get_host()
@@ -130,7 +136,7 @@ def cache_key(request, version):
     url = hashlib.md5(  # noqa: S324 - a cache key, not security
         request.get_full_path().encode(), usedforsecurity=False
     ).hexdigest()
-    return f"pagecache:{version}:{host}:{language}:{gzip}:{url}"
+    return f"pagecache:{host}:{language}:{gzip}:{url}"
 
 
 def mark_cacheable(request):
@@ -178,12 +184,22 @@ def freeze(response):
     return (response.content, headers)
 
 
-def store(key, response):
-    _cache().set(key, freeze(response), _setting("PAGE_CACHE_TIMEOUT", 600))
+def store(key, version, response):
+    """Keep the response as current for `version`, the one read before it was made
+    (a page changed while it was being made is stale at once)."""
+    content, headers = freeze(response)
+    _cache().set(key, (version, content, headers), _setting("PAGE_CACHE_TIMEOUT", 600))
 
 
-def fetch(key):
-    return _cache().get(key)
+def lookup(key):
+    """The current version and the entry stored for it under `key` (or None),
+    in one round trip to the cache."""
+    values = _cache().get_many([VERSION_KEY, key])
+    version = _remember(values.get(VERSION_KEY))
+    entry = values.get(key)
+    if entry is None or entry[0] != version:
+        return version, None
+    return version, entry[1:]
 
 
 # --- Views -------------------------------------------------------------------

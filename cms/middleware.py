@@ -37,18 +37,19 @@ class PageCacheMiddleware:
     def _respond(self, request):
         if not cache.enabled():
             return self._label_private(request, self.get_response(request))
-        key = None
+        key = version = None
         if cache.request_may_use_cache(request):
-            key = cache.cache_key(request, cache.current_version())
-            entry = cache.fetch(key) if key else None
-            if entry is not None:
-                return self._replay(request, entry)
+            key = cache.cache_key(request)
+            if key:
+                version, entry = cache.lookup(key)
+                if entry is not None:
+                    return self._replay(request, entry)
 
         response = self.get_response(request)
 
         if key and cache.response_is_storable(request, response):
             self._make_public(response)
-            cache.store(key, response)
+            cache.store(key, version, response)
             response["X-Page-Cache"] = "miss"
             return response
         response["X-Page-Cache"] = "bypass"
