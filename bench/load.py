@@ -1,76 +1,68 @@
-"""The load generator: locust (headless, as a library) in its own process.
+"""The load generator: wrk (Debian's package) in its own processes.
 
-bench/run.py starts it as `python bench/load.py SPEC.json` and reads one JSON
-line per scenario from its standard output. SPEC is a list of scenarios:
-{"name", "url" (absolute), "users", "seconds", "cookies": {...}}.
-Every request must answer 200; anything else counts as an error.
+wrk is a load generator written in C: on a two-core machine it leaves the
+server nearly all of the CPU, where a Python one (locust) took most of a core
+and its own scheduling showed up as latency. bench/run.py calls `run(scenarios)`;
+each scenario is {"name", "url" (absolute), "users" (connections), "seconds",
+"cookies": {...}, "warm_up" (seconds of untimed load first, to open the
+connections; 0 for none), "pace_ms" (optional: each connection waits this long
+before each request, like a visitor reading; without it, requests follow each
+other back to back)}. Every request must answer 200; anything else counts as
+an error.
+bench/load.lua counts the responses and prints the figures.
 """
 
 import json
-import sys
+import shutil
+import subprocess
+from pathlib import Path
 
-import gevent
-from locust import FastHttpUser, constant, events, task
-from locust.env import Environment
+SCRIPT = Path(__file__).with_name("load.lua")
+INSTALL_HINT = "the load test needs wrk: apt-get install wrk"
+
+
+def available():
+    return shutil.which("wrk") is not None
+
+
+def _wrk(scenario, seconds):
+    cookie = "; ".join(f"{k}={v}" for k, v in scenario.get("cookies", {}).items())
+    args = ["Accept-Encoding: gzip", "Accept-Language: en"]
+    if cookie:
+        args.append(f"Cookie: {cookie}")
+    if scenario.get("pace_ms"):
+        args.append(f"pace={int(scenario['pace_ms'])}")
+    users = scenario["users"]
+    command = [
+        "wrk",
+        f"--threads={min(2, users)}",
+        f"--connections={users}",
+        f"--duration={seconds}s",
+        "--timeout=30s",
+        f"--script={SCRIPT}",
+        scenario["url"],
+        "--",
+        *args,
+    ]
+    process = subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds + 60, check=False
+    )
+    lines = [line for line in process.stdout.splitlines() if line.startswith("{")]
+    if process.returncode != 0 or not lines:
+        raise RuntimeError(f"wrk failed: {process.stderr.strip()[-500:]}")
+    return json.loads(lines[-1])
 
 
 def run_scenario(scenario):
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(scenario["url"])
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
-    cookie = "; ".join(f"{k}={v}" for k, v in scenario.get("cookies", {}).items())
-    headers = {"Accept-Encoding": "gzip", "Accept-Language": "en"}
-    if cookie:
-        headers["Cookie"] = cookie
-    cache_states = {}
-
-    class Visitor(FastHttpUser):
-        host = f"{parts.scheme}://{parts.netloc}"
-        wait_time = constant(0)
-        connection_timeout = 10.0
-        network_timeout = 30.0
-
-        @task
-        def visit(self):
-            with self.client.get(
-                target, headers=headers, name=scenario["name"], catch_response=True
-            ) as response:
-                state = response.headers.get("X-Page-Cache", "none")
-                cache_states[state] = cache_states.get(state, 0) + 1
-                if response.status_code != 200:
-                    response.failure(f"HTTP {response.status_code}")
-
-    env = Environment(user_classes=[Visitor], events=events)
-    runner = env.create_local_runner()
-    runner.start(scenario["users"], spawn_rate=max(scenario["users"], 1) * 10)
-    gevent.sleep(min(0.5, scenario["seconds"]))
-    env.stats.reset_all()
-    cache_states.clear()
-    gevent.sleep(scenario["seconds"])
-    stats = env.stats.total
-    result = {
-        "name": scenario["name"],
-        "requests": stats.num_requests,
-        "errors": stats.num_failures,
-        "rps": stats.num_requests / scenario["seconds"],
-        "p50": stats.get_response_time_percentile(0.5) or 0,
-        "p95": stats.get_response_time_percentile(0.95) or 0,
-        "p99": stats.get_response_time_percentile(0.99) or 0,
-        "cache": dict(cache_states),
-        "error_kinds": sorted({str(e.error)[:120] for e in env.stats.errors.values()}),
-    }
-    runner.quit()
-    runner.greenlet.join(timeout=10)
+    """One scenario: the untimed warm-up, then the timed run (whole seconds)."""
+    if scenario.get("warm_up"):
+        _wrk(scenario, max(1, round(scenario["warm_up"])))
+    result = _wrk(scenario, max(1, round(scenario["seconds"])))
+    result["name"] = scenario["name"]
+    result["error_kinds"] = sorted(set(result["error_kinds"]))
+    result["rps"] = result["requests"] / result["seconds"] if result["seconds"] else 0
     return result
 
 
-def main(path):
-    with open(path) as handle:
-        scenarios = json.load(handle)
-    for scenario in scenarios:
-        print(json.dumps(run_scenario(scenario)), flush=True)
-
-
-if __name__ == "__main__":
-    main(sys.argv[1])
+def run(scenarios):
+    return [run_scenario(scenario) for scenario in scenarios]
