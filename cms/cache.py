@@ -7,7 +7,8 @@ anonymous visitor:
   in, no pending messages) and without an Authorization header;
 - the view opted in: every Wagtail page does (through the `before_serve_page`
   hook below) unless it has view restrictions (private pages) or sets
-  `page_cache_enabled = False`; Django views opt in with `@cache_public`;
+  `page_cache_enabled = False`; Django views opt in with `@cache_public`, or
+  `mark_cacheable(request)` in their body;
 - the response is a 200, not streamed, sets no cookie (a CSRF token in a form
   sets one, so forms are never shared) and does not say private or no-store.
 
@@ -16,7 +17,11 @@ entry whose version is the current one: one round trip reads both. Publishing,
 unpublishing, moving or deleting a page bumps it: every page shows the
 navigation and may list its siblings, so any change to the tree can change any
 page. Apps whose pages show other data (seats left, catalogue counts) call
-`invalidate()` when that data changes, or opt the page out.
+`invalidate()` when that data changes, or opt the page out; or, so that their
+changes do not empty the whole cache, name the version keys their views
+depend on (`depends_on`: keys in the default cache whose value changes with
+the data, such as a search index's version): an entry also records those
+values, and is a hit only while they are unchanged.
 
 The middleware (cms.middleware.PageCacheMiddleware) answers from here before
 sessions, authentication or the database are touched.
@@ -139,10 +144,22 @@ def cache_key(request):
     return f"pagecache:{host}:{language}:{gzip}:{url}"
 
 
-def mark_cacheable(request):
-    """Opt this request's response in to the shared cache (if it qualifies)."""
-    if getattr(request, "_page_cache", None) is None:
-        request._page_cache = True
+def mark_cacheable(request, depends_on=()):
+    """Opt this request's response in to the shared cache (if it qualifies).
+
+    `depends_on`: version keys (in the default cache) of the data the response
+    shows; their values are read now, before the response is made, so that a
+    change while it is being made leaves the stored entry stale at once.
+    """
+    if getattr(request, "_page_cache", None) is not None:
+        return
+    request._page_cache = True
+    if depends_on:
+        values = caches["default"].get_many(list(depends_on))
+        if len(values) != len(set(depends_on)):
+            request._page_cache = False  # a version not made yet: nothing to check
+        else:
+            request._page_cache_depends = values
 
 
 def mark_uncacheable(request):
@@ -184,40 +201,57 @@ def freeze(response):
     return (response.content, headers)
 
 
-def store(key, version, response):
+def store(key, version, request, response):
     """Keep the response as current for `version`, the one read before it was made
-    (a page changed while it was being made is stale at once)."""
+    (a page changed while it was being made is stale at once), and for the
+    versions of what the view said it depends on."""
     content, headers = freeze(response)
-    _cache().set(key, (version, content, headers), _setting("PAGE_CACHE_TIMEOUT", 600))
+    depends = getattr(request, "_page_cache_depends", {})
+    entry = ({VERSION_KEY: version, **depends}, content, headers)
+    _cache().set(key, entry, _setting("PAGE_CACHE_TIMEOUT", 600))
 
 
 def lookup(key):
-    """The current version and the entry stored for it under `key` (or None),
-    in one round trip to the cache."""
+    """The current version and the entry stored for it under `key` (or None).
+
+    One round trip to the cache reads both; an entry that depends on other
+    versions (`mark_cacheable(depends_on=…)`) costs a second one to check them.
+    """
     values = _cache().get_many([VERSION_KEY, key])
     version = _remember(values.get(VERSION_KEY))
     entry = values.get(key)
-    if entry is None or entry[0] != version:
+    if entry is None:
         return version, None
-    return version, entry[1:]
+    versions, content, headers = entry
+    if not isinstance(versions, dict) or versions.pop(VERSION_KEY, None) != version:
+        return version, None
+    if versions and caches["default"].get_many(list(versions)) != versions:
+        return version, None
+    return version, (content, headers)
 
 
 # --- Views -------------------------------------------------------------------
 
 
-def cache_public(view):
+def cache_public(view=None, *, depends_on=()):
     """Decorator: a Django view whose anonymous GET responses may be shared.
 
     Use it only for views whose output depends on nothing but the URL (and the
-    language); anything that reads the user, the session or a cookie must not.
+    language) and the data that `invalidate()` or `depends_on` (version keys,
+    see `mark_cacheable`) follow; anything that reads the user, the session or
+    a cookie must not. `depends_on` may be a callable returning the keys.
     """
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        mark_cacheable(request)
-        return view(request, *args, **kwargs)
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            keys = depends_on() if callable(depends_on) else depends_on
+            mark_cacheable(request, keys)
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
 
 
 @hooks.register("before_serve_page")

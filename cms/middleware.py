@@ -49,7 +49,7 @@ class PageCacheMiddleware:
 
         if key and cache.response_is_storable(request, response):
             self._make_public(response)
-            cache.store(key, version, response)
+            cache.store(key, version, request, response)
             response["X-Page-Cache"] = "miss"
             return response
         response["X-Page-Cache"] = "bypass"

@@ -7,8 +7,9 @@ from typing import Literal
 from django.http import Http404
 from ninja import Query, Router, Schema
 
+from cms.cache import mark_cacheable
 from search.base import MAX_PER_PAGE, SearchQuery
-from search.registry import get_engine
+from search.registry import get_engine, page_cache_keys
 
 from .models import MicroCredential
 from .search import FACET_NAMES, INDEX_NAME
@@ -139,6 +140,8 @@ def _summary(credential, request):
 def list_credentials(request, params: Query[ListParams]):
     from ninja.errors import HttpError
 
+    mark_cacheable(request, page_cache_keys(INDEX_NAME))
+
     if params.page < 1:
         raise HttpError(422, "page must be 1 or more.")
     if not 1 <= params.per_page <= MAX_PER_PAGE:
@@ -192,6 +195,7 @@ def list_credentials(request, params: Query[ListParams]):
     summary="One catalogue entry",
 )
 def get_credential(request, slug: str):
+    mark_cacheable(request, page_cache_keys(INDEX_NAME))
     try:
         credential = (
             MicroCredential.objects.visible_to(request.user)

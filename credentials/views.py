@@ -11,9 +11,9 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from cms.cache import cached_fragment, public_pages
+from cms.cache import cache_public, cached_fragment, public_pages
 from search.base import clean_text, query_words
-from search.registry import cache_timeout, get_engine, version
+from search.registry import cache_timeout, get_engine, page_cache_keys, version
 
 from .models import CatalogueIndexPage, MicroCredential, TaggedMicroCredential
 from .query import params_for, query_from_params, toggle_params
@@ -29,6 +29,12 @@ RELATED_FIRST_ROUND = 50
 CARD_FIELDS = ("title", "slug", "provider__name")
 
 
+def catalogue_versions():
+    """What the catalogue's pages show changes with the index: anonymous pages
+    stay in the shared page cache until an entry or provider changes."""
+    return page_cache_keys(INDEX_NAME)
+
+
 def _facet_links(result):
     """Each facet value with the URL that ticks or unticks it (for links and JS)."""
     for facet in result.facets.values():
@@ -40,6 +46,7 @@ def _facet_links(result):
 
 
 @require_GET
+@cache_public(depends_on=catalogue_versions)
 def catalogue(request):
     query = query_from_params(request.GET)
     result = _facet_links(get_engine(INDEX_NAME).search(query, user=request.user))
@@ -154,6 +161,7 @@ def entry_links(credential):
 
 
 @require_GET
+@cache_public(depends_on=catalogue_versions)
 def detail(request, slug):
     credential = _visible_credential(request, slug)
     context = {
@@ -167,6 +175,7 @@ def detail(request, slug):
 
 
 @require_GET
+@cache_public(depends_on=catalogue_versions)
 def detail_jsonld(request, slug):
     credential = _visible_credential(request, slug)
     return JsonResponse(

@@ -53,17 +53,27 @@ def cache_timeout():
     return int(getattr(settings, "SEARCH_CACHE_TIMEOUT", 300))
 
 
-def _version_key(index_name):
+def version_key(index_name):
+    """The cache key (default cache) of the index's version: pages that show the
+    index's rows name it as what they depend on (cms.cache `depends_on`)."""
     return f"search:{index_name}:version"
 
 
 def version(index_name):
-    value = cache.get(_version_key(index_name))
+    value = cache.get(version_key(index_name))
     if value is None:
         value = uuid.uuid4().hex
-        cache.add(_version_key(index_name), value, None)
-        value = cache.get(_version_key(index_name), value)
+        cache.add(version_key(index_name), value, None)
+        value = cache.get(version_key(index_name), value)
     return value
+
+
+def page_cache_keys(*index_names):
+    """The version keys of these indexes, each made if missing: what a page that
+    shows their rows depends on in the shared page cache (cms.cache)."""
+    for name in index_names:
+        version(name)
+    return [version_key(name) for name in index_names]
 
 
 def bump(index_name):
@@ -74,7 +84,7 @@ def bump(index_name):
     """
 
     def forget():
-        cache.set(_version_key(index_name), uuid.uuid4().hex, None)
+        cache.set(version_key(index_name), uuid.uuid4().hex, None)
 
     forget()
     transaction.on_commit(forget)
