@@ -29,6 +29,7 @@ sessions, authentication or the database are touched.
 
 import contextvars
 import hashlib
+import math
 import re
 import time
 from functools import wraps
@@ -39,7 +40,7 @@ from django.core.exceptions import DisallowedHost
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils import translation
+from django.utils import timezone, translation
 from wagtail import hooks
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page, PageViewRestriction, Site
@@ -162,6 +163,27 @@ def mark_cacheable(request, depends_on=()):
             request._page_cache_depends = values
 
 
+def valid_until(request, moment):
+    """The response shows something that changes by itself at `moment` (an
+    aware datetime: registration opens or closes): no shared copy may outlive
+    it. The earliest of several moments wins; None changes nothing."""
+    if moment is None:
+        return
+    current = getattr(request, "_page_cache_until", None)
+    if current is None or moment < current:
+        request._page_cache_until = moment
+
+
+def shared_lifetime(request):
+    """Seconds a shared copy of this response may be kept (0: not at all)."""
+    lifetime = _setting("PAGE_CACHE_TIMEOUT", 600)
+    until = getattr(request, "_page_cache_until", None)
+    if until is not None:
+        left = (until - timezone.now()).total_seconds()
+        lifetime = min(lifetime, max(0, math.floor(left)))
+    return lifetime
+
+
 def mark_uncacheable(request):
     """Keep this request's response out of the shared cache, whatever else says."""
     request._page_cache = False
@@ -201,14 +223,14 @@ def freeze(response):
     return (response.content, headers)
 
 
-def store(key, version, request, response):
+def store(key, version, request, response, lifetime):
     """Keep the response as current for `version`, the one read before it was made
     (a page changed while it was being made is stale at once), and for the
-    versions of what the view said it depends on."""
+    versions of what the view said it depends on, for `lifetime` seconds."""
     content, headers = freeze(response)
     depends = getattr(request, "_page_cache_depends", {})
     entry = ({VERSION_KEY: version, **depends}, content, headers)
-    _cache().set(key, entry, _setting("PAGE_CACHE_TIMEOUT", 600))
+    _cache().set(key, entry, lifetime)
 
 
 def lookup(key):

@@ -47,24 +47,26 @@ class PageCacheMiddleware:
 
         response = self.get_response(request)
 
-        if key and cache.response_is_storable(request, response):
-            self._make_public(response)
-            cache.store(key, version, request, response)
+        lifetime = cache.shared_lifetime(request) if key else 0
+        if lifetime and cache.response_is_storable(request, response):
+            self._make_public(response, lifetime)
+            cache.store(key, version, request, response, lifetime)
             response["X-Page-Cache"] = "miss"
             return response
         response["X-Page-Cache"] = "bypass"
         return self._label_private(request, response)
 
     @staticmethod
-    def _make_public(response):
+    def _make_public(response, lifetime):
         # Browsers revalidate every time (a cheap 304 thanks to the ETag), so a
-        # visitor sees a publish at once; shared proxies may keep the page a while.
+        # visitor sees a publish at once; shared proxies may keep the page a
+        # while, never past a change the page announces (`cache.valid_until`).
         patch_cache_control(
             response,
             public=True,
             max_age=0,
             must_revalidate=True,
-            s_maxage=getattr(settings, "PAGE_CACHE_MAX_AGE", 60),
+            s_maxage=min(getattr(settings, "PAGE_CACHE_MAX_AGE", 60), lifetime),
         )
         if not response.has_header("ETag"):
             set_response_etag(response)

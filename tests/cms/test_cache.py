@@ -6,16 +6,18 @@ tests of Django views that opt in with @cache_public.
 
 import gzip
 import re
+from datetime import timedelta
 
 import pytest
 from django import forms
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import include, path
+from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import Page, PageViewRestriction
 
-from cms.cache import cache_public
+from cms.cache import cache_public, valid_until
 from cms.models import HomePage, StandardPage
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +196,34 @@ def test_views_without_the_decorator_are_not_cached(client):
     assert Client().get("/plain/")["X-Page-Cache"] == "bypass"
 
 
+@pytest.mark.urls("tests.cms.test_cache")
+def test_a_page_that_changes_by_itself_is_not_kept_past_the_change(client):
+    """Registration that opens at a set time: the cached "opens at" page must
+    not be served after that moment, by us or by a shared proxy."""
+    opening = Client().get("/opening/?in=30")
+    assert opening["X-Page-Cache"] == "miss"
+    s_maxage = re.search(r"s-maxage=(\d+)", opening["Cache-Control"]).group(1)
+    assert 28 <= int(s_maxage) <= 30  # not the usual 60
+    assert Client().get("/opening/?in=30")["X-Page-Cache"] == "hit"
+
+    # A moment already past: nothing is stored, the next visitor gets it anew.
+    assert Client().get("/opening/?in=0")["X-Page-Cache"] == "bypass"
+    assert Client().get("/opening/?in=0")["X-Page-Cache"] == "bypass"
+
+
+def test_the_cache_keeps_a_changing_page_only_until_its_change(rf, settings):
+    from cms.cache import shared_lifetime, valid_until
+
+    settings.PAGE_CACHE_TIMEOUT = 600
+    request = rf.get("/")
+    assert shared_lifetime(request) == 600
+    valid_until(request, timezone.now() + timedelta(minutes=5))
+    valid_until(request, timezone.now() + timedelta(minutes=20))  # later: ignored
+    assert 298 <= shared_lifetime(request) <= 300
+    valid_until(request, timezone.now() - timedelta(seconds=1))
+    assert shared_lifetime(request) == 0
+
+
 # --- Previews, private pages, forms ------------------------------------------
 
 
@@ -359,6 +389,13 @@ def plain(request):
     return HttpResponse("Plain")
 
 
+@cache_public
+def opening(request):
+    seconds = int(request.GET["in"])
+    valid_until(request, timezone.now() + timedelta(seconds=seconds))
+    return HttpResponse(f"Registration opens in {seconds} seconds")
+
+
 class SubscribeForm(forms.Form):
     email = forms.EmailField()
 
@@ -378,6 +415,7 @@ def subscribe(request):
 urlpatterns = [
     path("hello/", hello),
     path("plain/", plain),
+    path("opening/", opening),
     path("subscribe/", subscribe),
     path("", include("cms.urls")),
 ]
