@@ -7,7 +7,8 @@ anonymous visitor:
   in, no pending messages) and without an Authorization header;
 - the view opted in: every Wagtail page does (through the `before_serve_page`
   hook below) unless it has view restrictions (private pages) or sets
-  `page_cache_enabled = False`; Django views opt in with `@cache_public`, or
+  `page_cache_enabled = False` (a page may name what else it depends on with a
+  `page_cache_depends_on()` method); Django views opt in with `@cache_public`, or
   `mark_cacheable(request)` in their body;
 - the response is a 200, not streamed, sets no cookie (a CSRF token in a form
   sets one, so forms are never shared) and does not say private or no-store.
@@ -32,11 +33,13 @@ import hashlib
 import math
 import re
 import time
+import uuid
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -291,7 +294,8 @@ def _opt_in_wagtail_pages(page, request, serve_args, serve_kwargs):
     if any(page.path.startswith(path) for path in restricted_paths()):
         mark_uncacheable(request)
         return
-    mark_cacheable(request)
+    depends_on = getattr(page, "page_cache_depends_on", None)
+    mark_cacheable(request, depends_on() if depends_on else ())
 
 
 def restricted_paths():
@@ -365,15 +369,41 @@ def _site_settings_changed(sender, instance, created=False, **kwargs):
         invalidate()
 
 
-def invalidate_on_change(model):
+def data_version_key(name):
+    """The version key (default cache) of one kind of data that some pages show,
+    made if missing: what those pages name in `depends_on`."""
+    key = f"pagecache:data:{name}"
+    cache = caches["default"]
+    if cache.get(key) is None:
+        cache.add(key, uuid.uuid4().hex, None)
+    return key
+
+
+def bump_data_version(name):
+    """The data changed: pages that depend on it are stale, now and again after
+    the commit (a page made in between may have read the old rows)."""
+    key = f"pagecache:data:{name}"
+
+    def forget():
+        caches["default"].set(key, uuid.uuid4().hex, None)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def invalidate_on_change(model, data=None):
     """Bump the page cache whenever a row of `model` is saved or deleted.
 
-    For apps whose pages show a model's data (registrations, catalogue entries):
-    `invalidate_on_change(Registration)` in their AppConfig.ready().
+    For apps whose pages show a model's data: `invalidate_on_change(Model)` in
+    their AppConfig.ready() makes every cached page stale; with `data="name"`
+    only the pages that depend on `data_version_key("name")` are.
     """
 
     def handler(sender, **kwargs):
-        invalidate()
+        if data is None:
+            invalidate()
+        else:
+            bump_data_version(data)
 
     post_save.connect(handler, sender=model, weak=False)
     post_delete.connect(handler, sender=model, weak=False)

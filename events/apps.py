@@ -10,8 +10,9 @@ class EventsConfig(AppConfig):
         from cms.cache import invalidate_on_change
 
         from . import signals  # noqa: F401
-        from .models import Registration
+        from .models import REGISTRATIONS, Registration
 
-        # Listings show seats left and registration state: a change to any
-        # registration makes the cached anonymous pages stale.
-        invalidate_on_change(Registration)
+        # Event pages and the listing show seats left and registration state:
+        # a registration makes them stale (they depend on this data version),
+        # not the rest of the site, which stays cached through the rush.
+        invalidate_on_change(Registration, data=REGISTRATIONS)

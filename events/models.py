@@ -25,6 +25,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
+from cms import cache as page_cache
 from cms.blocks import BaseStreamBlock
 from cms.fields import StreamField
 from cms.models import BasePageMixin, IndexPageMixin
@@ -32,6 +33,9 @@ from cms.models import BasePageMixin, IndexPageMixin
 from .managers import EventQuerySet, RegistrationQuerySet
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+# The data version (cms.cache) that every registration bumps: event pages and
+# the listing, which show seats left and registration state, depend on it.
+REGISTRATIONS = "registrations"
 
 
 class Speaker(index.Indexed, models.Model):
@@ -104,9 +108,21 @@ class EventIndexPage(RoutablePageMixin, IndexPageMixin, Page):
             .select_related("social_image")
         )
 
-    @property
+    @cached_property
     def upcoming_events(self):
         return list(self._events().upcoming())
+
+    def page_cache_depends_on(self):
+        return [page_cache.data_version_key(REGISTRATIONS)]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The listing changes by itself when one of its events opens, closes
+        # or ends: no shared copy may outlive the first such moment.
+        now = timezone.now()
+        for event in self.upcoming_events:
+            page_cache.valid_until(request, event.next_state_change(now))
+        return context
 
     @property
     def past_events(self):
@@ -285,6 +301,16 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
     def state(self):
         return self.registration_state()
 
+    def next_state_change(self, now=None):
+        """The next moment the state changes by itself (registration opens or
+        closes, the event ends), or None when it is over."""
+        now = now or timezone.now()
+        moments = (self.registration_opens, self.effective_closes, self.end)
+        return min((m for m in moments if m is not None and m > now), default=None)
+
+    def page_cache_depends_on(self):
+        return [page_cache.data_version_key(REGISTRATIONS)]
+
     @property
     def state_label(self):
         return self.State(self.state).label
@@ -299,6 +325,7 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
         from .forms import RegistrationForm
 
         context = super().get_context(request, *args, **kwargs)
+        page_cache.valid_until(request, self.next_state_change())
         if not hasattr(self, "confirmed_count"):
             # Counted once for the state badge and "seats left" alike.
             self.confirmed_count = self.registrations.confirmed().count()
