@@ -31,6 +31,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -99,7 +100,20 @@ def end_request_scope(token):
 
 
 def invalidate():
-    """Make every stored page stale at once (they expire out of the cache later)."""
+    """Make every stored page stale at once (they expire out of the cache later).
+
+    Inside a transaction the version is bumped again after the commit: a
+    request that rebuilt a fragment between the change and the commit read the
+    old rows, and must not keep them under the new version (view restrictions
+    are read from such a fragment).
+    """
+    _bump()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        transaction.on_commit(_bump)
+
+
+def _bump():
     cache = _cache()
     try:
         cache.incr(VERSION_KEY)
@@ -250,6 +264,31 @@ def restricted_paths():
     )
 
 
+def alias_paths():
+    """Tree paths of every alias page (a page under one takes its source's
+    view restrictions), kept like `restricted_paths`."""
+    return cached_fragment(
+        "alias-paths",
+        lambda: list(
+            Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)
+        ),
+    )
+
+
+def may_have_view_restrictions(page):
+    """Whether a view restriction can apply to this page.
+
+    False when neither the page nor an ancestor has one and none of them is an
+    alias; decided from the cache, without a query.
+    """
+    path = page.path or ""
+    if page.alias_of_id is not None:
+        return True
+    if any(path.startswith(alias) for alias in alias_paths()):
+        return True
+    return any(path.startswith(restricted) for restricted in restricted_paths())
+
+
 def public_pages(pages):
     """Wagtail's `pages.public()` without its query for the view restrictions.
 
@@ -294,6 +333,12 @@ def _page_changed(sender, **kwargs):
 @receiver(post_delete)
 def _page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page | Site | PageViewRestriction):
+        invalidate()
+
+
+@receiver(post_save)
+def _alias_created(sender, instance, created=False, **kwargs):
+    if created and isinstance(instance, Page) and instance.alias_of_id is not None:
         invalidate()
 
 
