@@ -125,7 +125,15 @@ class SiteMiddleware:
                 site.root_page = site.root_page.specific
                 return site
 
-            site = cache.cached_fragment(f"site:{hostname}:{port}", lookup)
+            name = f"site:{hostname}:{port}"
+            # The version and what every page reads before its content, in one
+            # round trip to the cache.
+            cache.prefetch_fragments(name, "restricted-paths", "alias-paths")
+            site = cache.cached_fragment(name, lookup)
+            if site:
+                cache.prefetch_fragments(
+                    f"site-settings:{site.pk}", f"main-menu:{site.pk}"
+                )
             # What Site.find_for_request would store, without asking again.
             request._wagtail_site = site or None
         return self.get_response(request)
