@@ -53,6 +53,9 @@ VERSION_KEY = "pagecache:version"
 # The version read once per request (PageCacheMiddleware opens the scope), so
 # the fragments of one page cost one round trip each to the cache, not two.
 _request_version = contextvars.ContextVar("page_cache_request_version", default=None)
+# Fragments already read in this request (name -> value), so that the fragments
+# of the page frame cost one round trip together (see `prefetch_fragments`).
+_request_fragments = contextvars.ContextVar("page_cache_fragments", default=None)
 MESSAGES_COOKIE = "messages"
 _GZIP_RE = re.compile(r"\bgzip\b")
 # Header names a stored response may vary on: all of them are part of the key.
@@ -98,17 +101,32 @@ def _remember(version):
 
 
 def request_scope():
-    """Start remembering the version for the current request; returns a token
-    for `end_request_scope`."""
-    return _request_version.set([])
+    """Start remembering the version and the fragments read for the current
+    request; returns a token for `end_request_scope`."""
+    return _request_version.set([]), _request_fragments.set({})
 
 
 def end_request_scope(token):
-    _request_version.reset(token)
+    version_token, fragments_token = token
+    _request_version.reset(version_token)
+    _request_fragments.reset(fragments_token)
 
 
 def invalidate():
-    """Make every stored page stale at once (they expire out of the cache later)."""
+    """Make every stored page stale at once (they expire out of the cache later).
+
+    Inside a transaction the version is bumped again after the commit: a
+    request that rebuilt a fragment between the change and the commit read the
+    old rows, and must not keep them under the new version (view restrictions
+    are read from such a fragment).
+    """
+    _bump()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        transaction.on_commit(_bump)
+
+
+def _bump():
     cache = _cache()
     try:
         cache.incr(VERSION_KEY)
@@ -117,6 +135,9 @@ def invalidate():
     memo = _request_version.get()
     if memo:
         memo.clear()  # the rest of this request sees the new version
+    fragments = _request_fragments.get()
+    if fragments:
+        fragments.clear()
 
 
 # --- Requests and responses -------------------------------------------------
@@ -310,6 +331,31 @@ def restricted_paths():
     )
 
 
+def alias_paths():
+    """Tree paths of every alias page (a page under one takes its source's
+    view restrictions), kept like `restricted_paths`."""
+    return cached_fragment(
+        "alias-paths",
+        lambda: list(
+            Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)
+        ),
+    )
+
+
+def may_have_view_restrictions(page):
+    """Whether a view restriction can apply to this page.
+
+    False when neither the page nor an ancestor has one and none of them is an
+    alias; decided from the cache, without a query.
+    """
+    path = page.path or ""
+    if page.alias_of_id is not None:
+        return True
+    if any(path.startswith(alias) for alias in alias_paths()):
+        return True
+    return any(path.startswith(restricted) for restricted in restricted_paths())
+
+
 def public_pages(pages):
     """Wagtail's `pages.public()` without its query for the view restrictions.
 
@@ -331,14 +377,54 @@ def cached_fragment(name, build, *, timeout=None):
     For expensive pieces of pages that every visitor sees the same way, such as
     the main navigation. The name must include everything the value depends on
     (site, language). Private data must never be cached here.
+
+    Entries carry the version they were built under, like stored pages, so a
+    fragment and the version are read in one round trip (`prefetch_fragments`).
     """
+    fragments = _request_fragments.get()
+    if fragments is not None and name in fragments:
+        return fragments[name]
     cache = _cache()
-    key = f"fragment:{current_version()}:{name}"
-    value = cache.get(key)
-    if value is None:
+    version = current_version()
+    entry = cache.get(_fragment_key(name))
+    if entry is not None and entry[0] == version:
+        value = entry[1]
+    else:
         value = build()
-        cache.set(key, value, timeout or _setting("PAGE_CACHE_TIMEOUT", 600))
+        cache.set(
+            _fragment_key(name),
+            (version, value),
+            timeout or _setting("PAGE_CACHE_TIMEOUT", 600),
+        )
+    if fragments is not None:
+        fragments[name] = value
     return value
+
+
+def prefetch_fragments(*names):
+    """Read these fragments (and the version, if not read yet) in one round trip;
+    `cached_fragment` then finds them for the rest of the request.
+
+    Fragments missing or stale are left for `cached_fragment` to build.
+    """
+    fragments = _request_fragments.get()
+    if fragments is None:
+        return
+    wanted = [name for name in names if name not in fragments]
+    if not wanted:
+        return
+    memo = _request_version.get()
+    keys = [_fragment_key(name) for name in wanted]
+    values = _cache().get_many(keys if memo else [VERSION_KEY, *keys])
+    version = memo[0] if memo else _remember(values.get(VERSION_KEY))
+    for name, key in zip(wanted, keys, strict=True):
+        entry = values.get(key)
+        if entry is not None and entry[0] == version:
+            fragments[name] = entry[1]
+
+
+def _fragment_key(name):
+    return f"fragment:{name}"
 
 
 # --- Invalidation --------------------------------------------------------------
@@ -354,6 +440,12 @@ def _page_changed(sender, **kwargs):
 @receiver(post_delete)
 def _page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page | Site | PageViewRestriction):
+        invalidate()
+
+
+@receiver(post_save)
+def _alias_created(sender, instance, created=False, **kwargs):
+    if created and isinstance(instance, Page) and instance.alias_of_id is not None:
         invalidate()
 
 

@@ -103,8 +103,9 @@ class SiteMiddleware:
 
     Wagtail looks the site up on every page (one query) and keeps it on the
     request as `_wagtail_site`; this sets it first. Sites and their root pages
-    only change in ways that replace every cached fragment (cms.cache). Place it
-    after CommonMiddleware, which refuses hosts outside ALLOWED_HOSTS.
+    only change in ways that replace every cached fragment (cms.cache): saving
+    a site, publishing, unpublishing, moving or deleting a page. Place it after
+    CommonMiddleware, which refuses hosts outside ALLOWED_HOSTS.
     """
 
     def __init__(self, get_response):
@@ -117,11 +118,24 @@ class SiteMiddleware:
 
             def lookup():
                 try:
-                    return get_site_for_hostname(hostname, port)
+                    site = get_site_for_hostname(hostname, port)
                 except Site.DoesNotExist:
                     return False  # cached too: an unknown host costs no query
+                # Routing starts from the root page's specific form (a query on
+                # every page view); it is kept with the site, and publishing
+                # the root page replaces it with every fragment.
+                site.root_page = site.root_page.specific
+                return site
 
-            site = cache.cached_fragment(f"site:{hostname}:{port}", lookup)
+            name = f"site:{hostname}:{port}"
+            # The version and what every page reads before its content, in one
+            # round trip to the cache.
+            cache.prefetch_fragments(name, "restricted-paths", "alias-paths")
+            site = cache.cached_fragment(name, lookup)
+            if site:
+                cache.prefetch_fragments(
+                    f"site-settings:{site.pk}", f"main-menu:{site.pk}"
+                )
             # What Site.find_for_request would store, without asking again.
             request._wagtail_site = site or None
         return self.get_response(request)

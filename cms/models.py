@@ -60,6 +60,18 @@ class BasePageMixin(models.Model):
         """The description for search engines: the SEO field, else the summary."""
         return self.search_description or self.summary
 
+    def get_view_restrictions(self):
+        """Wagtail's restrictions of this page and its ancestors (two queries on
+        every page view), or none at once when the cached restricted and alias
+        paths show that none can apply."""
+        from wagtail.models import PageViewRestriction
+
+        from .cache import may_have_view_restrictions
+
+        if not may_have_view_restrictions(self):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
 
 class IndexPageMixin(BasePageMixin):
     """A section's index page: a short introduction above the section's listing."""

@@ -10,6 +10,7 @@ snippets and suggestions never reveal anything else.
 `ELASTICSEARCH_URL` is set; both answer `search()` with a `SiteResult`.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -22,6 +23,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.utils.html import escape, strip_tags
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
@@ -545,29 +547,31 @@ class DatabaseSiteEngine:
         if not limit or offset >= total:
             return total, []
         # Each thread with its first matching post (for the snippet and the
-        # link), read in the same query.
+        # link), read in the same query by one subquery: the posts' text is
+        # matched once per thread, not once per column.
         first_post = posts.filter(thread=OuterRef("pk")).order_by("created_at", "pk")
         threads = list(
             threads.select_related("space")
             .annotate(
-                first_post_id=Subquery(first_post.values("pk")[:1]),
-                first_post_body=Subquery(first_post.values("body")[:1]),
+                first_post=Subquery(
+                    first_post.values(found=JSONObject(id="pk", body="body"))[:1]
+                )
             )
             .order_by("-last_activity_at", "-pk")[offset : offset + limit]
         )
         hits = []
         for thread in threads:
-            post_id = thread.first_post_id
+            post = thread.first_post
+            if isinstance(post, str):  # backends without a JSON field type
+                post = json.loads(post)
             hits.append(
                 SiteHit(
                     kind="discussions",
                     title=thread.title,
-                    url=posts.model(pk=post_id).get_absolute_url()
-                    if post_id
+                    url=posts.model(pk=post["id"]).get_absolute_url()
+                    if post
                     else thread.get_absolute_url(),
-                    snippet=highlight(
-                        thread.first_post_body if post_id else thread.title, words
-                    ),
+                    snippet=highlight(post["body"] if post else thread.title, words),
                     meta=thread.space.name,
                 )
             )

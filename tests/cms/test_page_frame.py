@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 from cms.models import SiteSettings, StandardPage
 from cms.permissions import PermissionBackend
@@ -135,8 +135,27 @@ def test_site_settings_and_breadcrumbs_come_from_the_cache(client, home_page):
     _html, sqls = _get(client, WHY)
     for table in ("wagtailcore_site", "cms_sitesettings"):
         assert _touching(sqls, table) == [], table
-    # What is left: Wagtail's routing, its view-restriction check and the page.
-    assert len(sqls) <= 5
+    # What is left: Wagtail's routing and the page.
+    assert len(sqls) <= 2
+
+
+def test_routing_and_the_privacy_check_cost_no_query_on_a_public_page(
+    client, home_page
+):
+    client.get(WHY)
+    sqls = _get(client, WHY)[1]
+    assert _touching(sqls, "wagtailcore_pageviewrestriction") == []
+    assert _touching(sqls, "cms_homepage") == []
+    assert not [sql for sql in sqls if '"alias_of_id" FROM' in sql]
+
+
+def test_home_page_shows_its_new_text_at_once(client, home_page):
+    assert "A fresh introduction" not in _get(client, "/")[0]
+    home_page.intro = "A fresh introduction"
+    home_page.save_revision().publish()
+    assert "A fresh introduction" in _get(client, "/")[0]
+    # Pages under it are still found from the home page kept in the cache.
+    assert "transversal skills" in _get(client, WHY)[0]
 
 
 def test_changed_site_settings_show_to_members_at_once(client, home_page, member):
@@ -162,6 +181,69 @@ def test_breadcrumbs_follow_a_renamed_section(client, home_page):
     section.save_revision().publish()
     html = _get(client, url)[0]
     assert ">Library</a>" in html and ">Resources</a>" not in html
+
+
+# --- Private pages ------------------------------------------------------------------
+
+
+def _section_with_page(home_page):
+    section = StandardPage(title="Working papers", slug="working-papers")
+    home_page.add_child(instance=section)
+    section.save_revision().publish()
+    child = StandardPage(title="Draft rubric", slug="draft-rubric", summary="Rubric")
+    section.add_child(instance=child)
+    child.save_revision().publish()
+    return section, child
+
+
+def test_a_section_made_private_hides_its_pages_at_once(client, home_page, member):
+    section, child = _section_with_page(home_page)
+    url = "/working-papers/draft-rubric/"
+    assert "Draft rubric" in _get(client, url)[0]
+
+    restriction = PageViewRestriction.objects.create(
+        page=section, restriction_type=PageViewRestriction.LOGIN
+    )
+    response = Client().get(url)
+    assert response.status_code == 302
+    assert "Draft rubric" not in response.content.decode()
+    member_client = Client()
+    member_client.force_login(member)
+    assert "Draft rubric" in _get(member_client, url)[0]
+
+    restriction.delete()
+    assert "Draft rubric" in _get(Client(), url)[0]
+
+
+def test_an_alias_of_a_private_page_is_private_too(client, home_page):
+    section, child = _section_with_page(home_page)
+    PageViewRestriction.objects.create(
+        page=child, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert Client().get("/working-papers/draft-rubric/").status_code == 302
+    alias = child.create_alias(parent=home_page, update_slug="rubric-copy")
+    assert alias.live and alias.url == "/rubric-copy/"
+
+    response = Client().get("/rubric-copy/")
+    assert response.status_code == 302
+    assert "Draft rubric" not in response.content.decode()
+
+
+def test_a_page_under_an_alias_of_a_section_made_private_is_private(client, home_page):
+    section, child = _section_with_page(home_page)
+    alias = section.create_alias(parent=home_page, update_slug="papers-copy")
+    note = StandardPage(title="Meeting note", slug="meeting-note")
+    alias.add_child(instance=note)
+    note.save_revision().publish()
+    assert "Meeting note" in _get(client, "/papers-copy/meeting-note/")[0]
+
+    # Restricting the source section restricts what lies under its alias.
+    PageViewRestriction.objects.create(
+        page=section, restriction_type=PageViewRestriction.LOGIN
+    )
+    response = Client().get("/papers-copy/meeting-note/")
+    assert response.status_code == 302
+    assert "Meeting note" not in response.content.decode()
 
 
 def test_a_changed_site_is_looked_up_again(client, home_page):
