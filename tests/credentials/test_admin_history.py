@@ -8,6 +8,7 @@ the admin's pages, after other people worked in the admin.
 """
 
 import csv
+import importlib
 import io
 
 import openpyxl
@@ -298,3 +299,48 @@ def test_history_pages_take_as_many_queries_for_5_and_50_entries(
         count, html = _queries(client, url)
         assert count == small[url][0], (url, small[url][0], count)
         assert "Rideau College entry" not in html
+
+
+def test_history_logged_before_the_upgrade_is_moved_and_scoped(
+    client, editor, rideau_editor, lakeshore, rideau
+):
+    """Rows that Wagtail's own log model holds from before are moved by the data
+    migration; those of deleted entries are left to staff."""
+    from django.apps import apps
+    from wagtail.models import ModelLogEntry
+
+    from credentials.models import CatalogueLogEntry
+
+    migration = importlib.import_module(
+        "credentials.migrations.0008_move_catalogue_log"
+    )
+    own = make_credential(OWN, provider=lakeshore)
+    secret = make_credential(SECRET, provider=rideau, status="draft")
+    withdrawn = make_credential(WITHDRAWN, provider=lakeshore, status="draft")
+    for instance, user in (
+        (own, editor),
+        (secret, rideau_editor),
+        (withdrawn, editor),
+        (rideau, rideau_editor),
+    ):
+        ModelLogEntry.objects.log_action(instance, "wagtail.create", user=user)
+    ModelLogEntry.objects.log_action(withdrawn, "wagtail.delete", user=editor)
+    withdrawn.delete()
+
+    migration.forwards(apps, None)
+    assert not ModelLogEntry.objects.exists()
+    assert CatalogueLogEntry.objects.count() == 5
+
+    client.force_login(editor)
+    html = client.get(SITE_HISTORY).content.decode()
+    assert OWN in html
+    assert SECRET not in html and WITHDRAWN not in html
+    assert "Rideau College" not in html
+    assert "Created" in client.get(f"{ENTRIES}history/{own.pk}/").content.decode()
+    client.force_login(rideau_editor)
+    html = client.get(SITE_HISTORY).content.decode()
+    assert SECRET in html and "Rideau College" in html and OWN not in html
+
+    migration.backwards(apps, None)
+    assert ModelLogEntry.objects.count() == 5
+    assert not CatalogueLogEntry.objects.exists()
