@@ -27,12 +27,22 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     PublishingPanel,
 )
-from wagtail.models import DraftStateMixin, Orderable, Page, RevisionMixin
+from wagtail.models import (
+    BaseLogEntry,
+    DraftStateMixin,
+    Orderable,
+    Page,
+    RevisionMixin,
+)
 from wagtail.search import index
 
 from cms.models import BasePageMixin
 
-from .managers import ImportJobQuerySet, MicroCredentialQuerySet
+from .managers import (
+    CatalogueLogEntryManager,
+    ImportJobQuerySet,
+    MicroCredentialQuerySet,
+)
 
 
 class Provider(index.Indexed, models.Model):
@@ -93,6 +103,35 @@ class Provider(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CatalogueLogEntry(BaseLogEntry):
+    """The admin's audit log of catalogue entries and providers.
+
+    Wagtail's `ModelLogEntry` with the provider whose editors may read the row;
+    registered for `MicroCredential` and `Provider` in wagtail_hooks.py. Rows
+    outlive their object (and its provider), as Wagtail's do.
+    """
+
+    object_id = models.CharField(max_length=255, db_index=True)
+    provider = models.ForeignKey(
+        Provider,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    objects = CatalogueLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("catalogue log entry")
+        verbose_name_plural = _("catalogue log entries")
+
+    def __str__(self):
+        return f"CatalogueLogEntry {self.pk}: {self.action} on {self.object_id}"
 
 
 class TaggedMicroCredential(TaggedItemBase):

@@ -7,12 +7,15 @@ provider editor: the same permissions, limited to the providers whose `editors`
 name them. A provider editor linked to no provider can do nothing.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
 EDIT_ALL_PROVIDERS = "credentials.edit_all_providers"
 # Actions that change an existing entry; any of them lets a user open it.
 ENTRY_ACTIONS = ("change", "delete", "publish")
+# The same for a provider.
+PROVIDER_ACTIONS = ("change", "delete")
 
 _CACHE_ATTRIBUTE = "_catalogue_provider_ids"
 
@@ -103,3 +106,37 @@ provider_policy = ProviderScopedPermissionPolicy(
     provider_field="pk",
     all_providers_actions=("add", "delete"),
 )
+
+
+# What each logged model's rows need: the actions that let a user open one.
+LOGGED = ((entry_policy, ENTRY_ACTIONS), (provider_policy, PROVIDER_ACTIONS))
+
+
+def policy_for(model):
+    """The provider-scoped policy of a logged model."""
+    for policy, _actions in LOGGED:
+        if issubclass(model, policy.model):
+            return policy
+    raise LookupError(f"{model.__name__} is not scoped by provider")
+
+
+def readable_log_entries(user):
+    """Which catalogue log entries (`CatalogueLogEntry` rows) this user may read.
+
+    A row is readable when the user may open objects of its model in the admin
+    and, for a provider editor, when it is stamped with one of their providers
+    (see `CatalogueLogEntryManager.log_action`). Returns a Q, or None for no row.
+    """
+    ids = editable_provider_ids(user)
+    readable = None
+    for policy, actions in LOGGED:
+        if not policy.user_has_any_permission(user, actions):
+            continue
+        content_type = ContentType.objects.get_for_model(
+            policy.model, for_concrete_model=False
+        )
+        rows = Q(content_type_id=content_type.pk)
+        if ids is not None:
+            rows &= Q(provider_id__in=ids)
+        readable = rows if readable is None else readable | rows
+    return readable

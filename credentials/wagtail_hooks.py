@@ -2,7 +2,8 @@
 
 Provider editors see and change only their providers' entries: the permission
 policies of credentials.permissions decide, registered here before Wagtail
-looks any policy up.
+looks any policy up. Their history goes to `CatalogueLogEntry`, which gives
+provider editors only their own providers' rows wherever Wagtail lists the log.
 """
 
 import functools
@@ -24,9 +25,10 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
 from .forms import MicroCredentialForm, ProviderForm
-from .models import MicroCredential, Provider
+from .models import CatalogueLogEntry, MicroCredential, Provider
 from .permissions import (
     ENTRY_ACTIONS,
+    PROVIDER_ACTIONS,
     editable_provider_ids,
     entry_policy,
     provider_policy,
@@ -34,6 +36,12 @@ from .permissions import (
 
 register_permission_policy(MicroCredential, entry_policy)
 register_permission_policy(Provider, provider_policy)
+
+
+@hooks.register("register_log_actions")
+def register_catalogue_log(actions):
+    for model in (MicroCredential, Provider):
+        actions.register_model(model, CatalogueLogEntry)
 
 
 class CompletenessColumn(Column):
@@ -183,7 +191,7 @@ class ProviderViewSet(ProviderScopedViewSetMixin, SnippetViewSet):
     ]
     list_filter = ["provider_type"]
     search_fields = ["name"]
-    object_actions = ("change", "delete")
+    object_actions = PROVIDER_ACTIONS
     edit_handler = ObjectList(Provider.panels, base_form_class=ProviderForm)
 
     def get_queryset(self, request):
