@@ -147,7 +147,9 @@ def main():
     cached, _totals, cached_failures = measure(1, cached=True)
     timings["page, cached"] = cached["catalogue page"]
     failures += cached_failures
-    return report_timings(timings, totals, failures, TARGET_P95_MS)
+    return report_timings(
+        timings, totals, failures, TARGET_P95_MS, prefix="catalogue bench · "
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Pieces every benchmark script shares: its database, Django, ports and text."""
 
 import gc
+import json
 import os
 import socket
 import statistics
@@ -107,8 +108,33 @@ def percentile(samples, fraction):
     return ordered[index]
 
 
-def report_timings(timings, totals, failures, target_p95_ms):
-    """Print p50/p95/max per kind against the target; 1 if a request failed."""
+# bench/run.py gathers the lines that start with this into its one table.
+ROW_PREFIX = "BENCH-ROW "
+
+
+def emit_row(name, *, users, rps, latencies_ms, errors, target_p95_ms=None):
+    """One row for the harness's table: requests per second, p50/p95/p99, errors
+    and the verdict against the p95 target (if any)."""
+    p95 = percentile(latencies_ms, 0.95) if latencies_ms else 0.0
+    row = {
+        "name": name,
+        "users": users,
+        "rps": rps,
+        "p50": percentile(latencies_ms, 0.5) if latencies_ms else 0.0,
+        "p95": p95,
+        "p99": percentile(latencies_ms, 0.99) if latencies_ms else 0.0,
+        "errors": errors,
+        "target": f"p95<{target_p95_ms}" if target_p95_ms else "",
+        "met": target_p95_ms is None or (bool(latencies_ms) and p95 < target_p95_ms),
+    }
+    print(ROW_PREFIX + json.dumps(row), flush=True)
+
+
+def report_timings(timings, totals, failures, target_p95_ms, prefix=""):
+    """Print p50/p95/max per kind against the target; 1 if a request failed.
+
+    Each kind is also a row of the harness's table, named `prefix` + kind;
+    requests are timed one after the other (one user)."""
     print(
         f"{'':16} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  "
         f"target p95 < {target_p95_ms} ms"
@@ -121,6 +147,15 @@ def report_timings(timings, totals, failures, target_p95_ms):
             f"{max(samples):8.1f}  {verdict}"
         )
     print("results per query: " + ", ".join(f"{q!r} {n}" for q, n in totals.items()))
+    for kind, samples in timings.items():
+        emit_row(
+            prefix + kind,
+            users=1,
+            rps=1000 / statistics.mean(samples) if samples else 0,
+            latencies_ms=samples,
+            errors=len(failures),
+            target_p95_ms=target_p95_ms,
+        )
     if failures:
         print("FAILED requests:\n  " + "\n  ".join(failures))
         return 1

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import ensure_database, free_port  # noqa: E402
+from bench.common import emit_row, ensure_database, free_port  # noqa: E402
 
 DATABASE = os.environ.get("EVENTS_BENCH_DATABASE", "mc_bench_events")
 EVENT_SLUG = "bench-registration"
@@ -295,6 +295,13 @@ def main():
         and not errors
     )
     say("PASS" if ok else "FAIL")
+    emit_row(
+        f"registration rush · {len(sessions)} at once",
+        users=len(sessions),
+        rps=len(results) / elapsed,
+        latencies_ms=[latency * 1000 for latency in latencies],
+        errors=len(errors) + (0 if ok else 1),
+    )
     return 0 if ok else FAILED
 
 

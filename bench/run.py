@@ -12,14 +12,16 @@
    page type: anonymous cached (at the target's rate, and flat out), anonymous
    uncached and signed in, plus a static file as the baseline of what the
    machine can do.
-4. Runs the other apps' benchmarks (bench/catalogue.py,
-   bench/events_registration.py) when they exist, in full mode.
+4. Runs the other apps' benchmarks (bench/catalogue.py, bench/search.py,
+   bench/events_registration.py) in full mode; each prints its details and
+   `BENCH-ROW` lines (bench.common.emit_row) that join the table.
 
 It prints one table and exits with status 3 when a page type is over its query
-budget, a page type does not answer 200, or a load scenario had errors.
+budget, a page type does not answer 200, or a scenario had errors.
 """
 
 import argparse
+import json
 import os
 import re
 import secrets
@@ -34,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402
-from bench.common import ensure_database, free_port  # noqa: E402
+from bench.common import ROW_PREFIX, ensure_database, free_port  # noqa: E402
 
 QUERY_BUDGET = 15
 FAILED = 3  # the exit status when a measurement fails (1 means the harness broke)
@@ -443,7 +445,7 @@ def run_load(scenarios):
     return results
 
 
-def print_load(scenarios, results, full):
+def print_load(scenarios, results, full, other_rows=()):
     by_name = {r["name"]: r for r in results}
     baseline = next((r["rps"] for r in results if r["name"].startswith("static")), 0)
     say(
@@ -490,6 +492,23 @@ def print_load(scenarios, results, full):
             errors.append(
                 f"{scenario['name']}: {result['errors']} errors {result['error_kinds']}"
             )
+    if other_rows:
+        say(
+            "-- the other benchmarks (bench/catalogue.py and bench/search.py time "
+            "one request after another in the Django process; the registration "
+            "rush posts over HTTP) --"
+        )
+    for row in other_rows:
+        ratio = row["rps"] / baseline if baseline else 0
+        verdict = ("met " if row["met"] else "MISSED ") + row["target"]
+        say(
+            f"{row['name']:<40}{row['users']:>6}{row['rps']:>9.0f}"
+            f"{row['p50']:>7.0f}{row['p95']:>7.0f}{row['p99']:>7.0f}"
+            f"{row['errors']:>8}{'':>7}{ratio:>9.2f}  "
+            f"{verdict if row['target'] else ''}"
+        )
+        if row["errors"]:
+            errors.append(f"{row['name']}: {row['errors']} errors")
     if not full:
         say("(quick mode: a smoke run with few users; the figures are not targets)")
     return errors
@@ -498,7 +517,9 @@ def print_load(scenarios, results, full):
 # --- Other apps' benchmarks ----------------------------------------------------
 
 
-def run_other_benchmarks(full, database):
+def run_other_benchmarks(full, database, rows):
+    """Run them one by one, echo what they print and collect their table rows
+    into `rows`; yields a failure message for each that failed."""
     for script in OTHER_BENCHMARKS:
         path = ROOT / "bench" / script
         if not path.exists():
@@ -521,7 +542,11 @@ def run_other_benchmarks(full, database):
         except subprocess.TimeoutExpired:
             yield f"bench/{script} did not finish within 600 s"
             continue
-        say(process.stdout.rstrip())
+        for line in process.stdout.rstrip().splitlines():
+            if line.startswith(ROW_PREFIX):
+                rows.append(json.loads(line[len(ROW_PREFIX) :]))
+            else:
+                say(line)
         if process.returncode != 0:
             say(process.stderr[-2000:])
             yield f"bench/{script} exited with {process.returncode}"
@@ -610,8 +635,9 @@ def main(argv=None):
             if process is not None:
                 stop_server(process)
     say(f"[{time.monotonic() - started:.0f} s] load run done")
-    failures += print_load(scenarios, results, mode == "full")
-    failures += list(run_other_benchmarks(mode == "full", database))
+    other_rows = []
+    failures += list(run_other_benchmarks(mode == "full", database, other_rows))
+    failures += print_load(scenarios, results, mode == "full", other_rows)
 
     say(f"\nFinished in {time.monotonic() - started:.0f} s.")
     if failures:

@@ -267,7 +267,9 @@ def main():
         "a warm-up"
     )
     timings, totals, failures = measure(args.rounds)
-    return report_timings(timings, totals, failures, TARGET_P95_MS)
+    return report_timings(
+        timings, totals, failures, TARGET_P95_MS, prefix="site search bench · "
+    )
 
 
 if __name__ == "__main__":
