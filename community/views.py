@@ -111,7 +111,7 @@ def space_detail(request, slug):
             "space": space,
             "page_obj": page,
             "threads": page.object_list,
-            "can_post": services.can_post_in(request.user, space),
+            "can_post": services.can_post_in(request.user, space, readable=True),
             "watching": watching,
         },
     )
@@ -206,21 +206,34 @@ def _handle_post_form(request, form, on_valid, template, context):
 
 
 def thread_detail(request, pk):
-    thread = _visible_thread(request, pk)
+    user = request.user
+    threads = Thread.objects.visible_to(user).select_related("space__working_group")
+    if user.is_authenticated:
+        # The member's read marker and watch come with the thread, not after it.
+        threads = threads.annotate(
+            last_read_at=Subquery(
+                ReadState.objects.filter(thread=OuterRef("pk"), user=user).values(
+                    "last_read_at"
+                )[:1]
+            ),
+            watching=Exists(
+                ThreadWatch.objects.filter(thread=OuterRef("pk"), user=user)
+            ),
+        )
+    thread = get_object_or_404(threads, pk=pk)
     posts = _thread_posts(request, thread)
     paginator = Paginator(posts, POSTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     shown = list(page.object_list)
     _share_post_html(request, shown, thread.space)
-    user = request.user
     first_unread = None
     watching = False
     if user.is_authenticated:
-        state = ReadState.objects.filter(thread=thread, user=user).first()
-        if state is None or state.last_read_at < thread.last_activity_at:
+        last_read_at = thread.last_read_at
+        if last_read_at is None or last_read_at < thread.last_activity_at:
             earlier = Post.objects.of_readable_thread(thread, user)
-            if state is not None:
-                unread = earlier.filter(created_at__gt=state.last_read_at)
+            if last_read_at is not None:
+                unread = earlier.filter(created_at__gt=last_read_at)
                 first = unread.order_by("created_at", "pk").first()
                 if first is not None:
                     before = earlier.filter(
@@ -231,9 +244,9 @@ def thread_detail(request, pk):
                         "post": first,
                         "page": before // POSTS_PER_PAGE + 1,
                     }
-        if shown:
+        if shown and (last_read_at is None or last_read_at < shown[-1].created_at):
             services.mark_read(user=user, thread=thread, until=shown[-1].created_at)
-        watching = ThreadWatch.objects.filter(thread=thread, user=user).exists()
+        watching = thread.watching
     form = PostForm(request.POST or None)
     context = {
         "space": thread.space,
@@ -244,7 +257,7 @@ def thread_detail(request, pk):
         if thread.decision_id and thread.decision.is_visible
         else None,
         "form": form,
-        "can_post": services.can_post_in(user, thread.space)
+        "can_post": services.can_post_in(user, thread.space, readable=True)
         and (not thread.is_locked or is_moderator(user)),
         "can_decide": thread.space.working_group_id
         and (
@@ -291,7 +304,7 @@ def post_permalink(request, pk):
 @login_required
 def new_thread(request, slug):
     space = _visible_space(request, slug)
-    if not services.can_post_in(request.user, space):
+    if not services.can_post_in(request.user, space, readable=True):
         raise Http404
     form = ThreadForm(request.POST or None)
     context = {"space": space, "form": form}
