@@ -10,8 +10,12 @@ class EventsConfig(AppConfig):
         from cms.cache import invalidate_on_change
 
         from . import signals  # noqa: F401
-        from .models import Registration
+        from .models import AgendaSession, Registration, Speaker
 
         # Listings show seats left and registration state: a change to any
         # registration makes the cached anonymous pages stale.
         invalidate_on_change(Registration)
+        # Event and webinar pages show speakers, a snippet edited apart from
+        # them; sessions change with their page's publication, or by hand.
+        invalidate_on_change(Speaker)
+        invalidate_on_change(AgendaSession)
