@@ -11,40 +11,50 @@ from cms.cache import cached_fragment
 register = template.Library()
 
 FORM_TEMPLATE = "includes/form.html"
-# Stands in for the visitor's CSRF token in the shared copy of the blank form.
+# Stand in for the visitor's CSRF token and a member's name in the shared copy.
 CSRF_HOLE = "csrf-token-of-this-request"
+NAME_HOLE = "name-of-this-member"
 
 
 @register.simple_tag(takes_context=True)
 def registration_form(context, form, action, submit_label):
     """The registration form, as `{% include "includes/form.html" %}` renders it.
 
-    The blank form that anonymous visitors get is the same for all of them but
-    for its CSRF token: it is rendered once per address, label and language,
-    shared until the next page change (`cached_fragment`), and each visitor's
-    own token is put in. Filled-in forms (errors) and members' forms (their
-    name) are rendered for the request and never shared.
+    A blank form is the same for every visitor but for the CSRF token and, for
+    members, the name it is filled in with: it is rendered once per address,
+    label, language and kind of visitor with stand-ins for those, shared until
+    the next page change (`cached_fragment`), and each request puts its own in
+    (escaped as the template would). Forms with errors are rendered per request.
     """
     form_template = get_template(FORM_TEMPLATE).template
-    values = {"form": form, "action": action, "submit_label": submit_label}
     token = context.get("csrf_token")
     user = context.get("user")
+    member = user is not None and user.is_authenticated
+    name = form["name"].value() if member else None
     if (
         form.is_bound
-        or (user is not None and user.is_authenticated)
         or not token
         or token == "NOTPROVIDED"  # noqa: S105 - Django's marker, not a secret
+        or (member and not name)
     ):
-        with context.push(**values):
+        with context.push(form=form, action=action, submit_label=submit_label):
             return form_template.render(context)
 
     def render_blank():
-        with context.push(**values, csrf_token=CSRF_HOLE):
+        blank = type(form)(user=user, event=form.event)
+        if member:
+            blank.fields["name"].initial = NAME_HOLE
+        with context.push(
+            form=blank, action=action, submit_label=submit_label, csrf_token=CSRF_HOLE
+        ):
             return str(form_template.render(context))
 
     variant = hashlib.md5(  # noqa: S324 - a cache key, not security
-        f"{translation.get_language()}\n{action}\n{submit_label}".encode(),
+        f"{translation.get_language()}\n{action}\n{submit_label}\n{member}".encode(),
         usedforsecurity=False,
     ).hexdigest()
     html = cached_fragment(f"events:blank-registration-form:{variant}", render_blank)
-    return mark_safe(html.replace(CSRF_HOLE, conditional_escape(str(token))))  # noqa: S308
+    html = html.replace(CSRF_HOLE, conditional_escape(str(token)))
+    if member:
+        html = html.replace(NAME_HOLE, conditional_escape(str(name)))
+    return mark_safe(html)  # noqa: S308 - our template, with escaped values put in

@@ -9,6 +9,7 @@ from django.core.cache import caches
 from django.test import Client
 
 from events.models import AgendaSession, EventPage, Registration, Speaker
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -105,12 +106,20 @@ def test_the_blank_form_follows_the_state_of_the_event(client, make_event, membe
     assert ">Join the waitlist</button>" in html and ">Register</button>" not in html
 
 
-def test_members_get_their_own_form_after_a_guest(client, event, member):
+def test_each_member_finds_their_own_name_in_the_form(client, event):
+    ada = make_user("ada@example.org", first_name='Ada "A+"', last_name="<Lovelace>")
+    bob = make_user("bob@example.org", first_name="Bob", last_name="O'Brien")
     assert 'name="email"' in client.get(event.url).content.decode()
-    client.force_login(member)
-    html = client.get(event.url).content.decode()
-    assert 'name="email"' not in html
-    assert f'value="{member.get_full_name() or member.get_username()}"' in html
+
+    client.force_login(ada)
+    ada_page = client.get(event.url).content.decode()
+    client.force_login(bob)
+    bob_page = client.get(event.url).content.decode()
+
+    assert 'value="Ada &quot;A+&quot; &lt;Lovelace&gt;"' in ada_page
+    assert 'value="Bob O&#x27;Brien"' in bob_page
+    assert "Ada" not in bob_page and "Bob" not in ada_page
+    assert 'name="email"' not in ada_page + bob_page
 
 
 def test_an_agenda_of_many_sessions_keeps_its_speakers(client, event):
