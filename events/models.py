@@ -26,7 +26,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
 from cms.blocks import BaseStreamBlock
-from cms.cache import cached_fragment
+from cms.cache import cached_fragment, restricted_paths
 from cms.fields import StreamField
 from cms.models import BasePageMixin, IndexPageMixin
 
@@ -300,8 +300,9 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
         """The agenda (sessions with their speakers) and the event's speakers.
 
         The same for every visitor, so shared until the next page change
-        (publishing bumps it, and so does saving a speaker: see apps.py);
-        previews show the draft's own and never share it.
+        (publishing bumps it, and so does saving a speaker: see apps.py).
+        Previews show the draft's own, and private pages (view restrictions
+        here or above) their own: neither is ever shared.
         """
 
         def build(sessions):
@@ -313,9 +314,12 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
         if getattr(request, "is_preview", False):
             # A draft's new sessions are not saved yet: nothing to prefetch.
             return build(self.sessions.all())
+        sessions = self.sessions.all().prefetch_related("speakers")
+        if any(self.path.startswith(path) for path in restricted_paths()):
+            return build(sessions)
         return cached_fragment(
             f"events:programme:{self.pk}",
-            lambda: build(self.sessions.all().prefetch_related("speakers")),
+            lambda: build(sessions),
         )
 
     def get_context(self, request, *args, **kwargs):

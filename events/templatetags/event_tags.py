@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from cms.cache import cached_fragment
+from cms.cache import cached_fragment, restricted_paths
 
 register = template.Library()
 
@@ -24,18 +24,21 @@ def registration_form(context, form, action, submit_label):
     members, the name it is filled in with: it is rendered once per address,
     label, language and kind of visitor with stand-ins for those, shared until
     the next page change (`cached_fragment`), and each request puts its own in
-    (escaped as the template would). Forms with errors are rendered per request.
+    (escaped as the template would). Forms with errors, and forms on private
+    pages (view restrictions), are rendered per request.
     """
     form_template = get_template(FORM_TEMPLATE).template
     token = context.get("csrf_token")
     user = context.get("user")
     member = user is not None and user.is_authenticated
     name = form["name"].value() if member else None
+    page = context.get("page")
     if (
         form.is_bound
         or not token
         or token == "NOTPROVIDED"  # noqa: S105 - Django's marker, not a secret
         or (member and not name)
+        or (page is not None and _is_private(page))
     ):
         with context.push(form=form, action=action, submit_label=submit_label):
             return form_template.render(context)
@@ -58,3 +61,7 @@ def registration_form(context, form, action, submit_label):
     if member:
         html = html.replace(NAME_HOLE, conditional_escape(str(name)))
     return mark_safe(html)  # noqa: S308 - our template, with escaped values put in
+
+
+def _is_private(page):
+    return any(page.path.startswith(path) for path in restricted_paths())

@@ -132,3 +132,20 @@ def test_an_agenda_of_many_sessions_keeps_its_speakers(client, event):
     second = client.get(event.url).content.decode()  # from the shared copy
     assert second.count("Speaker 0, Speaker 1, Speaker 2") == 3
     assert first.count('<th scope="row"') == second.count('<th scope="row"') == 3
+
+
+def test_nothing_of_a_private_event_is_shared(client, event, member):
+    from wagtail.models import PageViewRestriction
+
+    _add_session(event, "Closed-door strategy session")
+    event.save_revision().publish()
+    PageViewRestriction.objects.create(
+        page=event, restriction_type=PageViewRestriction.LOGIN
+    )
+    client.force_login(member)
+    assert "Closed-door strategy session" in client.get(event.url).content.decode()
+
+    store = caches["default"]._cache
+    shared = b"".join(value for value in store.values() if isinstance(value, bytes))
+    assert b"Closed-door strategy session" not in shared
+    assert event.url.encode() not in shared  # nor its form, which names it
