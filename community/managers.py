@@ -64,9 +64,18 @@ class PostQuerySet(models.QuerySet):
         hidden by a moderator (moderators still see hidden posts)."""
         from .models import Space
 
-        qs = self.filter(
-            thread__space__in=Space.objects.visible_to(user), deleted_at__isnull=True
+        return self.filter(thread__space__in=Space.objects.visible_to(user))._readable(
+            user
         )
+
+    def of_readable_thread(self, thread, user):
+        """The posts of `thread` the user may read, for a thread that was itself
+        fetched through `Thread.objects.visible_to(user)` (the thread page): its
+        space is not checked a second time."""
+        return self.filter(thread=thread)._readable(user)
+
+    def _readable(self, user):
+        qs = self.filter(deleted_at__isnull=True)
         if not is_moderator(user):
             qs = qs.filter(hidden_at__isnull=True)
         return qs

@@ -89,11 +89,18 @@ def is_chair(user, working_group):
     )
 
 
-def can_post_in(user, space):
+def can_post_in(user, space, *, readable=False):
+    """Whether the user may start threads and reply in the space.
+
+    Pass `readable=True` when the space (or the thread in it) was itself found
+    through `visible_to(user)`: reading it is then settled without a query.
+    """
     if not user.is_authenticated or not user.is_active:
         return False
     if space.visibility == Space.Visibility.WORKING_GROUP:
         return is_group_member(user, space.working_group) or is_moderator(user)
+    if readable:
+        return True
     return Space.objects.visible_to(user).filter(pk=space.pk).exists()
 
 

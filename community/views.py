@@ -1,14 +1,19 @@
+import hashlib
 import json
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.cache import caches
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -41,9 +46,12 @@ from .models import (
     ThreadWatch,
     WorkingGroup,
 )
+from .templatetags.community_tags import member_name
 
 THREADS_PER_PAGE = 30
 POSTS_PER_PAGE = 20
+# Rendered posts are keyed by their content, so this only bounds the cache's size.
+POST_HTML_TIMEOUT = 60 * 60
 MEMBERS_PER_PAGE = 30
 
 
@@ -103,18 +111,26 @@ def space_detail(request, slug):
             "space": space,
             "page_obj": page,
             "threads": page.object_list,
-            "can_post": services.can_post_in(request.user, space),
+            "can_post": services.can_post_in(request.user, space, readable=True),
             "watching": watching,
         },
     )
 
 
 def _thread_posts(request, thread):
+    # Likes are counted in a subquery, not a join: the page's count of posts
+    # then needs neither the reactions nor a GROUP BY.
+    likes = (
+        Reaction.objects.filter(post=OuterRef("pk"))
+        .order_by()
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     posts = (
-        Post.objects.visible_to(request.user)
-        .filter(thread=thread)
+        Post.objects.of_readable_thread(thread, request.user)
         .select_related("author__community_profile")
-        .annotate(like_count=Count("reactions"))
+        .annotate(like_count=Coalesce(Subquery(likes), 0))
         .order_by("created_at", "pk")
     )
     if request.user.is_authenticated:
@@ -124,6 +140,55 @@ def _thread_posts(request, thread):
             )
         )
     return posts
+
+
+def _share_post_html(request, posts, space):
+    """Give each post of a public space its header and body (`shared_html`)
+    from the shared cache, rendering and storing the ones that are missing.
+
+    They read the same for every visitor who may see them, and each key is a
+    digest of everything they show (author, name, dates, text, language), so an
+    edit or a new display name simply makes a new entry: nothing to invalidate.
+    Posts of private spaces and hidden posts are never stored.
+    """
+    if space.visibility != Space.Visibility.PUBLIC:
+        return
+    shown = [post for post in posts if post.is_visible]
+    if not shown:
+        return
+    template = get_template("community/_post_content.html")
+    # The template's own text is part of every key: a changed template is a miss.
+    context = (
+        template.template.source,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
+    keys = {}
+    for post in shown:
+        author = post.author
+        facts = (
+            post.pk,
+            author.get_username() if author else None,
+            member_name(author),
+            post.created_at.isoformat(),
+            post.edited_at.isoformat() if post.edited_at else None,
+            post.body_html,
+            context,
+        )
+        digest = hashlib.md5(  # noqa: S324 - a cache key, not security
+            repr(facts).encode(), usedforsecurity=False
+        ).hexdigest()
+        keys[post] = f"community:post-html:{post.pk}:{digest}"
+    cache = caches["default"]
+    found = cache.get_many(keys.values())
+    missing = {}
+    for post, key in keys.items():
+        html = found.get(key)
+        if html is None:
+            html = missing[key] = template.render({"post": post}, request)
+        post.shared_html = mark_safe(html)  # noqa: S308 - rendered by our template
+    if missing:
+        cache.set_many(missing, POST_HTML_TIMEOUT)
 
 
 def _handle_post_form(request, form, on_valid, template, context):
@@ -141,19 +206,34 @@ def _handle_post_form(request, form, on_valid, template, context):
 
 
 def thread_detail(request, pk):
-    thread = _visible_thread(request, pk)
+    user = request.user
+    threads = Thread.objects.visible_to(user).select_related("space__working_group")
+    if user.is_authenticated:
+        # The member's read marker and watch come with the thread, not after it.
+        threads = threads.annotate(
+            last_read_at=Subquery(
+                ReadState.objects.filter(thread=OuterRef("pk"), user=user).values(
+                    "last_read_at"
+                )[:1]
+            ),
+            watching=Exists(
+                ThreadWatch.objects.filter(thread=OuterRef("pk"), user=user)
+            ),
+        )
+    thread = get_object_or_404(threads, pk=pk)
     posts = _thread_posts(request, thread)
     paginator = Paginator(posts, POSTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    user = request.user
+    shown = list(page.object_list)
+    _share_post_html(request, shown, thread.space)
     first_unread = None
     watching = False
     if user.is_authenticated:
-        state = ReadState.objects.filter(thread=thread, user=user).first()
-        if state is None or state.last_read_at < thread.last_activity_at:
-            earlier = Post.objects.visible_to(user).filter(thread=thread)
-            if state is not None:
-                unread = earlier.filter(created_at__gt=state.last_read_at)
+        last_read_at = thread.last_read_at
+        if last_read_at is None or last_read_at < thread.last_activity_at:
+            earlier = Post.objects.of_readable_thread(thread, user)
+            if last_read_at is not None:
+                unread = earlier.filter(created_at__gt=last_read_at)
                 first = unread.order_by("created_at", "pk").first()
                 if first is not None:
                     before = earlier.filter(
@@ -164,21 +244,20 @@ def thread_detail(request, pk):
                         "post": first,
                         "page": before // POSTS_PER_PAGE + 1,
                     }
-        shown = list(page.object_list)
-        if shown:
+        if shown and (last_read_at is None or last_read_at < shown[-1].created_at):
             services.mark_read(user=user, thread=thread, until=shown[-1].created_at)
-        watching = ThreadWatch.objects.filter(thread=thread, user=user).exists()
+        watching = thread.watching
     form = PostForm(request.POST or None)
     context = {
         "space": thread.space,
         "thread": thread,
         "page_obj": page,
-        "posts": page.object_list,
+        "posts": shown,
         "decision": thread.decision
         if thread.decision_id and thread.decision.is_visible
         else None,
         "form": form,
-        "can_post": services.can_post_in(user, thread.space)
+        "can_post": services.can_post_in(user, thread.space, readable=True)
         and (not thread.is_locked or is_moderator(user)),
         "can_decide": thread.space.working_group_id
         and (
@@ -225,7 +304,7 @@ def post_permalink(request, pk):
 @login_required
 def new_thread(request, slug):
     space = _visible_space(request, slug)
-    if not services.can_post_in(request.user, space):
+    if not services.can_post_in(request.user, space, readable=True):
         raise Http404
     form = ThreadForm(request.POST or None)
     context = {"space": space, "form": form}

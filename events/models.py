@@ -27,6 +27,7 @@ from wagtail.search import index
 
 from cms import cache as page_cache
 from cms.blocks import BaseStreamBlock
+from cms.cache import cached_fragment, restricted_paths
 from cms.fields import StreamField
 from cms.models import BasePageMixin, IndexPageMixin
 
@@ -321,6 +322,32 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
             return None
         return self.registrations.active().filter(user=user).first()
 
+    def programme(self, request):
+        """The agenda (sessions with their speakers) and the event's speakers.
+
+        The same for every visitor, so shared until the next page change
+        (publishing bumps it, and so does saving a speaker: see apps.py).
+        Previews show the draft's own, and private pages (view restrictions
+        here or above) their own: neither is ever shared.
+        """
+
+        def build(sessions):
+            return (
+                list(sessions.order_by("start", "pk")),
+                list(self.speakers.all().select_related("photo").order_by("name")),
+            )
+
+        if getattr(request, "is_preview", False):
+            # A draft's new sessions are not saved yet: nothing to prefetch.
+            return build(self.sessions.all())
+        sessions = self.sessions.all().prefetch_related("speakers")
+        if any(self.path.startswith(path) for path in restricted_paths()):
+            return build(sessions)
+        return cached_fragment(
+            f"events:programme:{self.pk}",
+            lambda: build(sessions),
+        )
+
     def get_context(self, request, *args, **kwargs):
         from .forms import RegistrationForm
 
@@ -329,12 +356,7 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
         if not hasattr(self, "confirmed_count"):
             # Counted once for the state badge and "seats left" alike.
             self.confirmed_count = self.registrations.confirmed().count()
-        context["sessions"] = list(
-            self.sessions.all().prefetch_related("speakers").order_by("start", "pk")
-        )
-        context["event_speakers"] = list(
-            self.speakers.all().select_related("photo").order_by("name")
-        )
+        context["sessions"], context["event_speakers"] = self.programme(request)
         context["registration"] = self.registration_for(request.user)
         context.setdefault("form", RegistrationForm(user=request.user, event=self))
         return context

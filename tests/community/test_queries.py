@@ -59,7 +59,7 @@ def test_space_page_query_count_is_fixed(client, member, public_space):
         client,
         "/community/spaces/open/",
         _threads(public_space, member),
-        pinned=5,
+        pinned=4,
         check=lambda html, n: html.count('class="thread-row') == min(n, 30),
     )
 
@@ -107,7 +107,7 @@ def test_thread_page_query_count_is_fixed(client, member, group_member, group_sp
         client,
         thread.get_absolute_url(),
         grow,
-        pinned=8,
+        pinned=5,
         check=lambda html, n: html.count('<article class="post') == min(n, 20),
     )
 

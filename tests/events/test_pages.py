@@ -320,7 +320,7 @@ def test_my_registrations_needs_sign_in(client, db):
 
 # Pinned: a change that makes these lists cost more shows up here.
 EVENT_INDEX_QUERIES = 6
-EVENT_PAGE_QUERIES = 6
+EVENT_PAGE_QUERIES = 3
 
 
 def _cards(response):

@@ -13,7 +13,7 @@ from tests.budget import assert_within
 pytestmark = pytest.mark.django_db
 
 # (anonymous, signed in as a member); the page cache is off, as in the benchmark.
-EVENT_PAGE = (9, 12)
+EVENT_PAGE = (6, 9)
 WEBINAR_PAGE = (8, 10)
 
 
