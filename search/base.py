@@ -116,6 +116,25 @@ class FacetResult:
         return [value for value in self.values if value.selected]
 
 
+def plain_facets(facets):
+    """The facets with their labels as text in the active language: what a
+    result cache keeps, under a key that names the language. A lazy label is
+    rebuilt on unpickling as a new class each time: with a few dozen of them,
+    that was a third of a cached catalogue page's time."""
+    return {
+        name: FacetResult(
+            name=facet.name,
+            label=str(facet.label),
+            values=[
+                FacetValue(v.value, str(v.label), v.count, v.selected)
+                for v in facet.values
+            ],
+            has_more=facet.has_more,
+        )
+        for name, facet in facets.items()
+    }
+
+
 @dataclass
 class SearchResult:
     query: SearchQuery

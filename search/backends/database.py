@@ -41,8 +41,9 @@ from django.db.models import (
     Window,
 )
 from django.db.models.expressions import RawSQL
+from django.utils import translation
 
-from ..base import FacetResult, FacetValue, SearchResult, query_words
+from ..base import FacetResult, FacetValue, SearchResult, plain_facets, query_words
 from ..models import Term
 from ..registry import cache_timeout, version
 
@@ -84,7 +85,7 @@ class DatabaseEngine:
             cache.set(
                 key,
                 (
-                    result.facets,
+                    plain_facets(result.facets),
                     result.total,
                     result.suggestions,
                     [hit.pk for hit in result.hits],
@@ -98,8 +99,10 @@ class DatabaseEngine:
         if audience is None or not cache_timeout():
             return None
         digest = hashlib.sha256(repr(query).encode()).hexdigest()
+        language = translation.get_language() or ""
         return (
-            f"search:{self.index.name}:{version(self.index.name)}:{audience}:{digest}"
+            f"search:{self.index.name}:{version(self.index.name)}:{audience}:"
+            f"{language}:{digest}"
         )
 
     def _hits_by_ids(self, ids, user):

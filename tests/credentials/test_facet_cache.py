@@ -10,6 +10,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from .factories import make_credential, make_provider
 
@@ -57,3 +58,35 @@ def test_unfiltered_facet_counts_are_cached_until_the_catalogue_changes(client):
     html, counting = _catalogue(client)
     assert counting
     assert _count(html, "Lakeshore Polytechnic") == 2
+
+
+def test_cached_facets_are_kept_per_language_as_text(client, settings):
+    """The result cache keeps facet labels as text in the visitor's language:
+    another language gets its own entry, never the first visitor's labels."""
+    settings.PAGE_CACHE_ENABLED = False  # the search result cache alone
+    make_credential("Data Analytics", provider=make_provider("Lakeshore College"))
+    html, counting = _catalogue(client)
+    assert counting
+    english, counting = _catalogue(client)
+    assert counting == []
+    assert english == html
+    assert "Lakeshore College" in english
+
+    with translation.override("en"), CaptureQueriesContext(connection) as queries:
+        french = client.get("/catalogue/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert french["Content-Language"] == "fr"
+    assert [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+
+    from credentials.search import FACET_NAMES, INDEX_NAME
+    from search.base import SearchQuery
+    from search.registry import get_engine
+
+    engine = get_engine(INDEX_NAME)
+    engine.search(SearchQuery(text="data", facets=FACET_NAMES))
+    cached = engine.search(SearchQuery(text="data", facets=FACET_NAMES))
+    labels = [facet.label for facet in cached.facets.values()]
+    labels += [
+        value.label for facet in cached.facets.values() for value in facet.values
+    ]
+    assert "Lakeshore College" in labels
+    assert all(type(label) is str for label in labels)
