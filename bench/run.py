@@ -422,8 +422,13 @@ def warm_up(scenarios, rounds, budget_seconds=90):
         if time.monotonic() > deadline:
             return
         cookie = "; ".join(f"{k}={v}" for k, v in scenario.get("cookies", {}).items())
+        # The headers wrk sends (bench/load.py): the cache keys on them, and a
+        # page first asked for by 50 connections at once is made 50 times.
+        headers = {"Accept-Encoding": "gzip", "Accept-Language": "en"}
+        if cookie:
+            headers["Cookie"] = cookie
         request = urllib.request.Request(  # noqa: S310 - our own loopback server
-            scenario["url"], headers={"Cookie": cookie} if cookie else {}
+            scenario["url"], headers=headers
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
