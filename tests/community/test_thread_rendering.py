@@ -11,13 +11,6 @@ from community.models import Profile
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
-
-
 def _shared_text():
     """Everything the shared cache holds, as one string (locmem keeps pickles)."""
     store = caches["default"]._cache

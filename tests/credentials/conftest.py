@@ -7,6 +7,20 @@ SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
 
 
 @pytest.fixture
+def lakeshore(db):
+    from .factories import make_provider
+
+    return make_provider("Lakeshore College")
+
+
+@pytest.fixture
+def rideau(db):
+    from .factories import make_provider
+
+    return make_provider("Rideau College", region="Ottawa, Ontario")
+
+
+@pytest.fixture
 def demo_catalogue(home_page):
     """The seeded demo catalogue (about 200 entries, some drafts and archived)."""
     from credentials import seed

@@ -22,7 +22,7 @@ from credentials import seed
 from credentials.models import MicroCredential
 from tests.conftest import make_user
 
-from .factories import make_credential, make_provider
+from .factories import make_credential
 from .test_admin import _form_data
 
 pytestmark = pytest.mark.django_db
@@ -34,16 +34,6 @@ SITE_HISTORY = "/admin/reports/site-history/"
 SECRET = "Rideau Secret Draft"
 WITHDRAWN = "Rideau Withdrawn Draft"
 OWN = "Lakeshore Welding Basics"
-
-
-@pytest.fixture
-def lakeshore(db):
-    return make_provider("Lakeshore College")
-
-
-@pytest.fixture
-def rideau(db):
-    return make_provider("Rideau College", region="Ottawa, Ontario")
 
 
 def _provider_editor(email, provider, **names):

@@ -13,7 +13,7 @@ from credentials import seed
 from credentials.models import MicroCredential, Provider
 from tests.conftest import make_user
 
-from .factories import make_credential, make_provider
+from .factories import make_credential
 from .test_admin import _form_data
 from .test_import import csv_bytes, row
 
@@ -21,16 +21,6 @@ pytestmark = pytest.mark.django_db
 
 ENTRIES = "/admin/snippets/credentials/microcredential/"
 PROVIDERS = "/admin/snippets/credentials/provider/"
-
-
-@pytest.fixture
-def lakeshore(db):
-    return make_provider("Lakeshore College")
-
-
-@pytest.fixture
-def rideau(db):
-    return make_provider("Rideau College", region="Ottawa, Ontario")
 
 
 @pytest.fixture

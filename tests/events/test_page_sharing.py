@@ -14,13 +14,6 @@ from tests.conftest import make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
-
-
 def _add_session(event, title, speakers=()):
     session = AgendaSession(title=title, start=event.start)
     session.speakers = list(speakers)
