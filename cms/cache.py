@@ -461,20 +461,33 @@ def _site_settings_changed(sender, instance, created=False, **kwargs):
         invalidate()
 
 
+def _data_key(name):
+    return f"pagecache:data:{name}"
+
+
+def data_version(name):
+    """The current version of one kind of data (a random token, made if
+    missing); caches of what is made from that data carry it in their keys."""
+    key = _data_key(name)
+    cache = caches["default"]
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        value = cache.get(key)
+    return value
+
+
 def data_version_key(name):
     """The version key (default cache) of one kind of data that some pages show,
     made if missing: what those pages name in `depends_on`."""
-    key = f"pagecache:data:{name}"
-    cache = caches["default"]
-    if cache.get(key) is None:
-        cache.add(key, uuid.uuid4().hex, None)
-    return key
+    data_version(name)
+    return _data_key(name)
 
 
 def bump_data_version(name):
-    """The data changed: pages that depend on it are stale, now and again after
-    the commit (a page made in between may have read the old rows)."""
-    key = f"pagecache:data:{name}"
+    """The data changed: pages and caches that depend on it are stale, now and
+    again after the commit (one made in between may have read the old rows)."""
+    key = _data_key(name)
 
     def forget():
         caches["default"].set(key, uuid.uuid4().hex, None)

@@ -1,11 +1,9 @@
 """Apps register what they make searchable; engines look it up by name."""
 
-import uuid
-
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.utils.module_loading import import_string
+
+from cms.cache import bump_data_version, data_version, data_version_key
 
 _indexes = {}
 
@@ -53,38 +51,23 @@ def cache_timeout():
     return int(getattr(settings, "SEARCH_CACHE_TIMEOUT", 300))
 
 
-def version_key(index_name):
-    """The cache key (default cache) of the index's version: pages that show the
-    index's rows name it as what they depend on (cms.cache `depends_on`)."""
-    return f"search:{index_name}:version"
+def _data_name(index_name):
+    return f"search-index:{index_name}"
 
 
 def version(index_name):
-    value = cache.get(version_key(index_name))
-    if value is None:
-        value = uuid.uuid4().hex
-        cache.add(version_key(index_name), value, None)
-        value = cache.get(version_key(index_name), value)
-    return value
+    """The index's version: every change to its rows replaces it (`bump`)."""
+    return data_version(_data_name(index_name))
 
 
 def page_cache_keys(*index_names):
     """The version keys of these indexes, each made if missing: what a page that
     shows their rows depends on in the shared page cache (cms.cache)."""
-    for name in index_names:
-        version(name)
-    return [version_key(name) for name in index_names]
+    return [data_version_key(_data_name(name)) for name in index_names]
 
 
 def bump(index_name):
-    """Forget every cached result of this index, now and again after the commit.
-
-    The second bump covers a search that ran between the change and the commit
-    and cached what it saw then.
-    """
-
-    def forget():
-        cache.set(version_key(index_name), uuid.uuid4().hex, None)
-
-    forget()
-    transaction.on_commit(forget)
+    """Forget every cached result of this index (and every cached page that shows
+    its rows), now and again after the commit: the second bump covers a search
+    that ran between the change and the commit and cached what it saw then."""
+    bump_data_version(_data_name(index_name))
