@@ -30,6 +30,16 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "cms.wsgi:application"
 
 
+def when_ready(server):
+    # The app is loaded (preload_app): do in the master what each worker would
+    # otherwise do in its first requests (URL resolver, templates, translations,
+    # cache clients; cms/warm.py), so that no visitor waits for it, including
+    # after a worker is recycled.
+    from cms.warm import warm_up
+
+    warm_up()
+
+
 def pre_fork(server, worker):
     # The app is loaded (preload_app): move its objects, a few hundred thousand
     # modules, classes and templates that live as long as the process, out of
