@@ -258,22 +258,68 @@ def store(key, version, request, response, lifetime):
 
 
 def lookup(key):
-    """The current version and the entry stored for it under `key` (or None).
+    """The current version, the entry stored for it under `key` (or None), and
+    the state of the page's making (`MAKING`, `PASSING` or None; see `claim`).
 
-    One round trip to the cache reads both; an entry that depends on other
+    One round trip to the cache reads all three; an entry that depends on other
     versions (`mark_cacheable(depends_on=…)`) costs a second one to check them.
     """
-    values = _cache().get_many([VERSION_KEY, key])
+    making = _making_key(key)
+    values = _cache().get_many([VERSION_KEY, key, making])
     version = _remember(values.get(VERSION_KEY))
+    state = values.get(making)
     entry = values.get(key)
     if entry is None:
-        return version, None
+        return version, None, state
     versions, content, headers = entry
     if not isinstance(versions, dict) or versions.pop(VERSION_KEY, None) != version:
-        return version, None
+        return version, None, state
     if versions and caches["default"].get_many(list(versions)) != versions:
-        return version, None
-    return version, (content, headers)
+        return version, None, state
+    return version, (content, headers), state
+
+
+# --- The stampede guard ----------------------------------------------------------
+# When a page is missing or stale (after a publish, say) and many visitors ask
+# for it at once, one request makes it while the others wait a moment for the
+# stored copy, instead of all of them making it at the same time. A page that
+# turns out not to be storable (a form with a CSRF token, an error) is marked
+# PASSING for a while, so that nobody waits for it.
+
+MAKING = "making"
+PASSING = "pass"
+
+
+def _making_key(key):
+    return f"{key}:making"
+
+
+def claim(key):
+    """Whether this request makes the page (True), or another one already is."""
+    return _cache().add(
+        _making_key(key), MAKING, _setting("PAGE_CACHE_MAKING_SECONDS", 10)
+    )
+
+
+def release(key, *, stored):
+    """The maker is done: the page is stored, or nobody should wait for it."""
+    if stored:
+        _cache().delete(_making_key(key))
+    else:
+        _cache().set(_making_key(key), PASSING, _setting("PAGE_CACHE_PASS_SECONDS", 60))
+
+
+def wait_for(key):
+    """The entry another request is making, once it is stored; None when it
+    gives up (the page was not storable), is stored for an older version, or
+    takes longer than PAGE_CACHE_WAIT_SECONDS: then the caller makes it."""
+    deadline = time.monotonic() + _setting("PAGE_CACHE_WAIT_SECONDS", 2)
+    while time.monotonic() < deadline:
+        time.sleep(_setting("PAGE_CACHE_POLL_SECONDS", 0.02))
+        _version, entry, state = lookup(key)
+        if entry is not None or state != MAKING:
+            return entry
+    return None
 
 
 # --- Views -------------------------------------------------------------------

@@ -38,21 +38,33 @@ class PageCacheMiddleware:
         if not cache.enabled():
             return self._label_private(request, self.get_response(request))
         key = version = None
+        claimed = False
         if cache.request_may_use_cache(request):
             key = cache.cache_key(request)
             if key:
-                version, entry = cache.lookup(key)
+                version, entry, state = cache.lookup(key)
                 if entry is not None:
                     return self._replay(request, entry)
+                # Missing or stale: make it, unless another request already is.
+                claimed = state is None and cache.claim(key)
+                if not claimed and state != cache.PASSING:
+                    entry = cache.wait_for(key)
+                    if entry is not None:
+                        return self._replay(request, entry)
 
-        response = self.get_response(request)
-
-        lifetime = cache.shared_lifetime(request) if key else 0
-        if lifetime and cache.response_is_storable(request, response):
-            self._make_public(response, lifetime)
-            cache.store(key, version, request, response, lifetime)
-            response["X-Page-Cache"] = "miss"
-            return response
+        stored = False
+        try:
+            response = self.get_response(request)
+            lifetime = cache.shared_lifetime(request) if key else 0
+            if lifetime and cache.response_is_storable(request, response):
+                self._make_public(response, lifetime)
+                cache.store(key, version, request, response, lifetime)
+                stored = True
+                response["X-Page-Cache"] = "miss"
+                return response
+        finally:
+            if claimed:
+                cache.release(key, stored=stored)
         response["X-Page-Cache"] = "bypass"
         return self._label_private(request, response)
 
