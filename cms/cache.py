@@ -469,6 +469,14 @@ def prefetch_fragments(*names):
             fragments[name] = entry[1]
 
 
+def route_fragment_name(root_page, path_components):
+    """The fragment that says which page a path leads to under a site's root
+    (cms.models.HomePage.route); SiteMiddleware reads it with the others."""
+    url_path = root_page.url_path + "".join(f"{part}/" for part in path_components)
+    digest = hashlib.md5(url_path.encode(), usedforsecurity=False).hexdigest()
+    return f"route:{root_page.pk}:{digest}"
+
+
 def _fragment_key(name):
     return f"fragment:{name}"
 

@@ -142,12 +142,26 @@ class SiteMiddleware:
             name = f"site:{hostname}:{port}"
             # The version and what every page reads before its content, in one
             # round trip to the cache.
-            cache.prefetch_fragments(name, "restricted-paths", "alias-paths")
+            cache.prefetch_fragments(
+                name, "restricted-paths", "alias-paths", "site-root-paths"
+            )
             site = cache.cached_fragment(name, lookup)
             if site:
+                # And, for a page, which one the path leads to (HomePage.route).
+                components = [part for part in request.path_info.split("/") if part]
+                route = (
+                    [cache.route_fragment_name(site.root_page, components)]
+                    if components
+                    else []
+                )
                 cache.prefetch_fragments(
-                    f"site-settings:{site.pk}", f"main-menu:{site.pk}"
+                    f"site-settings:{site.pk}", f"main-menu:{site.pk}", *route
                 )
             # What Site.find_for_request would store, without asking again.
             request._wagtail_site = site or None
+            # What Page.get_url_parts reads (from the cache, once per request
+            # and again for every URL built without the request).
+            request._wagtail_cached_site_root_paths = cache.cached_fragment(
+                "site-root-paths", Site.get_site_root_paths
+            )
         return self.get_response(request)

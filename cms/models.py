@@ -1,5 +1,6 @@
 """Pages and settings shared by the whole site."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from wagtail.models import Page, Site
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
+from .cache import cached_fragment, route_fragment_name
 from .fields import StreamField
 from .tasks import send_contact_email
 
@@ -107,33 +109,49 @@ class HomePage(BasePageMixin, Page):
         verbose_name = _("home page")
 
     def route(self, request, path_components):
-        """Find the deepest page on the path in one query, then let it route.
+        """Find the deepest page on the path, then let it route.
 
         Wagtail walks the tree one slug at a time, two queries a level. Every
         page's url_path is its parent's plus its slug, so the pages on a path
         are known from the URL; the deepest that exists takes the rest of the
         path (a sub-route such as an event's register/), as Wagtail would
-        have handed it on. Liveness, privacy and previews are checked as
-        before, by that page's route and serve.
+        have handed it on. Which page that is (its id and type) is kept as a
+        shared fragment, replaced by every publish, move or deletion, so a
+        page costs one query: its own row. Liveness, privacy and previews are
+        checked as before, by that page's route and serve.
         """
         if path_components:
-            prefixes, url_path = [], self.url_path
-            for component in path_components:
-                url_path += f"{component}/"
-                prefixes.append(url_path)
-            deepest = (
+            found = self._deepest_on_path(path_components)
+            if found is not None:
+                pk, content_type_id, depth = found
+                model = ContentType.objects.get_for_id(content_type_id).model_class()
+                deepest = (
+                    model._default_manager.filter(pk=pk).first() if model else None
+                )
+                if deepest is not None:
+                    consumed = depth - self.depth
+                    return deepest.route(request, path_components[consumed:])
+        return super().route(request, path_components)
+
+    def _deepest_on_path(self, path_components):
+        prefixes, url_path = [], self.url_path
+        for component in path_components:
+            url_path += f"{component}/"
+            prefixes.append(url_path)
+
+        def deepest():
+            return (
                 Page.objects.filter(
                     url_path__in=prefixes,
                     path__startswith=self.path,
                     depth__gt=self.depth,
                 )
                 .order_by("-depth")
+                .values_list("pk", "content_type_id", "depth")
                 .first()
             )
-            if deepest is not None:
-                consumed = deepest.depth - self.depth
-                return deepest.specific.route(request, path_components[consumed:])
-        return super().route(request, path_components)
+
+        return cached_fragment(route_fragment_name(self, path_components), deepest)
 
     @property
     def featured_pages(self):

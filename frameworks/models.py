@@ -265,16 +265,23 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
         """The downloads whose documents still exist, each with its document."""
         from wagtail.documents import get_document_model
 
-        downloads = list(self.downloads.all())
-        documents = get_document_model().objects.in_bulk(
-            [download.document_id for download in downloads]
-        )
-        items = []
-        for download in downloads:
-            document = documents.get(download.document_id)
-            if document is not None:
-                items.append((download.label or document.title, document))
-        return items
+        downloads = self.downloads.all()
+        if isinstance(downloads, models.QuerySet):
+            # The published page: downloads and documents in one query (the
+            # foreign key cascades, so every row has its document).
+            pairs = [(d, d.document) for d in downloads.select_related("document")]
+        else:
+            # A version's snapshot: its documents may have been deleted since.
+            downloads = list(downloads)
+            documents = get_document_model().objects.in_bulk(
+                [download.document_id for download in downloads]
+            )
+            pairs = [(d, documents.get(d.document_id)) for d in downloads]
+        return [
+            (download.label or document.title, document)
+            for download, document in pairs
+            if document is not None
+        ]
 
     def version_url(self, number, request=None):
         return self.get_url(request) + self.reverse_subpage(
@@ -284,6 +291,11 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         versions = list(self.versions.order_by("-published_at"))
+        page_url = self.get_url(request)  # with the request's site root paths
+        for version in versions:
+            version.url = page_url + self.reverse_subpage(
+                "version", kwargs={"number": version.number}
+            )
         context.setdefault("shown_version", versions[0] if versions else None)
         context["versions"] = versions
         context["latest_version"] = versions[0] if versions else None
@@ -309,6 +321,7 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
         version = self.versions.filter(number=number).first()
         if version is None:
             raise Http404
+        version.url = self.version_url(number, request)
         snapshot = self.with_content_json(version.content)
         return snapshot.render(
             request,

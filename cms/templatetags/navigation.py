@@ -36,6 +36,18 @@ def main_menu(context):
 
 
 @register.simple_tag(takes_context=True)
+def canonical_url(context, page):
+    """A Wagtail page's absolute URL, "" for anything else or a page without one.
+
+    Unlike `page.full_url`, it builds the URL with the request, which already
+    holds the sites' root paths (cms.middleware.SiteMiddleware).
+    """
+    if not isinstance(page, Page):
+        return ""
+    return page.get_full_url(request=context.get("request")) or ""
+
+
+@register.simple_tag(takes_context=True)
 def breadcrumbs(context, page):
     """The ancestors of a page below the tree root, the site's home first."""
     if not isinstance(page, Page) or page.depth <= 2:

@@ -1,6 +1,8 @@
 import pytest
 from wagtail.models import Page
 
+from cms.models import StandardPage
+
 pytestmark = pytest.mark.django_db
 
 
@@ -168,3 +170,22 @@ def test_pages_are_routed_by_their_path_in_one_lookup(
     with django_assert_max_num_queries(20) as deep:
         client.get("/guides/assessment/rubrics/")
     assert len(deep.captured_queries) <= len(shallow.captured_queries) + 1
+
+
+def test_a_renamed_page_is_found_at_its_new_address_and_no_longer_at_the_old(
+    client, home_page, settings
+):
+    # Which page a path leads to is a shared fragment (HomePage.route); the
+    # page cache is off so that only that fragment could remember the old path.
+    settings.PAGE_CACHE_ENABLED = False
+    old = "/why-micro-certification-now/"
+    assert client.get(old).status_code == 200
+
+    page = StandardPage.objects.get(url_path__endswith="/why-micro-certification-now/")
+    page.slug = "the-case-for-micro-certification"
+    page.save_revision().publish()
+
+    assert client.get(old).status_code == 404
+    response = client.get("/the-case-for-micro-certification/")
+    assert response.status_code == 200
+    assert page.title in response.content.decode()
