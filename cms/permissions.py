@@ -46,11 +46,16 @@ def may_access_admin(user):
         return False
     if user.is_superuser:
         return True
-    key = f"admin-access:{_version()}:{user.pk}"
-    allowed = cache.get(key)
-    if allowed is None:
-        allowed = user.has_perm(ACCESS_ADMIN)
-        cache.set(key, allowed, getattr(settings, "PAGE_CACHE_TIMEOUT", 600))
+    # The answer is kept with the version it was taken under: both are read
+    # in one round trip.
+    key = f"admin-access:{user.pk}"
+    values = cache.get_many([VERSION_KEY, key])
+    version = values.get(VERSION_KEY) or _version()
+    entry = values.get(key)
+    if isinstance(entry, tuple) and entry[0] == version:
+        return entry[1]
+    allowed = user.has_perm(ACCESS_ADMIN)
+    cache.set(key, (version, allowed), getattr(settings, "PAGE_CACHE_TIMEOUT", 600))
     return allowed
 
 
