@@ -46,6 +46,8 @@ from django.dispatch import receiver
 from django.utils import timezone, translation
 from wagtail import hooks
 from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.documents.models import AbstractDocument
+from wagtail.images.models import AbstractImage, AbstractRendition
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -477,6 +479,10 @@ def route_fragment_name(root_page, path_components):
     return f"route:{root_page.pk}:{digest}"
 
 
+_MEDIA = (AbstractImage, AbstractDocument)
+_SHOWN_ON_PAGES = (Page, Site, PageViewRestriction, AbstractRendition, *_MEDIA)
+
+
 def _fragment_key(name):
     return f"fragment:{name}"
 
@@ -493,8 +499,23 @@ def _page_changed(sender, **kwargs):
 
 @receiver(post_delete)
 def _page_deleted(sender, instance, **kwargs):
-    if isinstance(instance, Page | Site | PageViewRestriction):
+    # A deleted rendition's file is gone: pages must name the one made next.
+    if isinstance(
+        instance, (Page, Site, PageViewRestriction, AbstractRendition, *_MEDIA)
+    ):
         invalidate()
+
+
+@receiver(post_save)
+def _media_changed(sender, instance, created=False, update_fields=None, **kwargs):
+    # Pages show images and documents (their renditions, titles, links): a
+    # changed one is shown afresh. A new one is on no page yet, and Wagtail
+    # fills in a file's size and hash by itself when it first needs them.
+    if created or not isinstance(instance, _MEDIA):
+        return
+    if update_fields and set(update_fields) <= {"file_size", "file_hash"}:
+        return
+    invalidate()
 
 
 @receiver(post_save)

@@ -8,7 +8,7 @@ from tests.budget import assert_within
 pytestmark = pytest.mark.django_db
 
 # (anonymous, signed in as a member); the page cache is off, as in the benchmark.
-HOME = (1, 2)
+HOME = (0, 1)
 STANDARD_PAGE = (1, 2)
 
 

@@ -319,8 +319,8 @@ def test_my_registrations_needs_sign_in(client, db):
 
 
 # Pinned: a change that makes these lists cost more shows up here.
-EVENT_INDEX_QUERIES = 6
-EVENT_PAGE_QUERIES = 3
+EVENT_INDEX_QUERIES = 5
+EVENT_PAGE_QUERIES = 2
 
 
 def _cards(response):
