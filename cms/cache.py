@@ -483,6 +483,12 @@ _MEDIA = (AbstractImage, AbstractDocument)
 _SHOWN_ON_PAGES = (Page, Site, PageViewRestriction, AbstractRendition, *_MEDIA)
 
 
+def breadcrumbs_fragment_name(url_path):
+    """A page's breadcrumbs, named by its url_path (known from the request's
+    path, so that SiteMiddleware reads them with the other fragments)."""
+    return f"breadcrumbs:{url_path}"
+
+
 def _fragment_key(name):
     return f"fragment:{name}"
 

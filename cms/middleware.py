@@ -147,15 +147,22 @@ class SiteMiddleware:
             )
             site = cache.cached_fragment(name, lookup)
             if site:
-                # And, for a page, which one the path leads to (HomePage.route).
+                # And, for a page, which one the path leads to (HomePage.route)
+                # and its breadcrumbs.
                 components = [part for part in request.path_info.split("/") if part]
-                route = (
-                    [cache.route_fragment_name(site.root_page, components)]
+                page_fragments = (
+                    [
+                        cache.route_fragment_name(site.root_page, components),
+                        cache.breadcrumbs_fragment_name(
+                            site.root_page.url_path
+                            + "".join(f"{part}/" for part in components)
+                        ),
+                    ]
                     if components
                     else []
                 )
                 cache.prefetch_fragments(
-                    f"site-settings:{site.pk}", f"main-menu:{site.pk}", *route
+                    f"site-settings:{site.pk}", f"main-menu:{site.pk}", *page_fragments
                 )
             # What Site.find_for_request would store, without asking again.
             request._wagtail_site = site or None

@@ -2,7 +2,7 @@ from django import template
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Page, Site
 
-from cms.cache import cached_fragment
+from cms.cache import breadcrumbs_fragment_name, cached_fragment
 from cms.permissions import may_access_admin
 
 register = template.Library()
@@ -60,7 +60,7 @@ def breadcrumbs(context, page):
         return ancestors()
     # Titles and the tree change only by publishing, moving or deleting pages,
     # which replace every fragment.
-    return cached_fragment(f"breadcrumbs:{page.path}", ancestors)
+    return cached_fragment(breadcrumbs_fragment_name(page.url_path), ancestors)
 
 
 @register.simple_tag(takes_context=True)
