@@ -33,7 +33,7 @@ from .forms import (
     SuspendForm,
     ThreadForm,
 )
-from .managers import is_moderator
+from .managers import can_read_space, is_moderator
 from .models import (
     Invitation,
     Membership,
@@ -244,7 +244,9 @@ def _handle_post_form(request, form, on_valid, template, context):
 
 def thread_detail(request, pk):
     user = request.user
-    threads = Thread.objects.visible_to(user).select_related("space__working_group")
+    # Found by its key, then its space is checked (can_read_space): the same
+    # rule as Thread.objects.visible_to, without joining memberships here.
+    threads = Thread.objects.select_related("space__working_group")
     if user.is_authenticated:
         # The member's read marker and watch come with the thread, not after it.
         threads = threads.annotate(
@@ -256,14 +258,22 @@ def thread_detail(request, pk):
             watching=Exists(
                 ThreadWatch.objects.filter(thread=OuterRef("pk"), user=user)
             ),
+            group_member=Exists(
+                Membership.objects.active().filter(
+                    working_group=OuterRef("space__working_group"), user=user
+                )
+            ),
         )
     thread = get_object_or_404(threads, pk=pk)
+    group_member = user.is_authenticated and thread.group_member
+    if not can_read_space(user, thread.space, group_member=group_member):
+        raise Http404
     posts = _thread_posts(request, thread)
     paginator = Paginator(posts, POSTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    can_decide = thread.space.working_group_id and (
-        is_moderator(user) or services.is_group_member(user, thread.space.working_group)
+    can_decide = bool(thread.space.working_group_id) and (
+        is_moderator(user) or group_member
     )
     _share_post_html(request, shown, thread, can_decide)
     first_unread = None
