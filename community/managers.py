@@ -37,6 +37,36 @@ def _space_filter(user, prefix=""):
     )
 
 
+def can_read_space(user, space, *, group_member=None):
+    """Whether the user may read this space: `_space_filter` for one space that
+    is already loaded (a query at most, for a working group's space).
+
+    For pages that find a thread or post by its key and then check its space,
+    instead of joining the spaces, groups and memberships in the same query.
+    Pass `group_member` when it is already known whether the user is an active
+    member of the space's working group (read with the thread, say).
+    """
+    if space.visibility == "public":
+        return True
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if is_moderator(user):
+        return True
+    if space.visibility == "members":
+        return True
+    if space.visibility == "group" and space.working_group_id is not None:
+        if group_member is not None:
+            return bool(group_member)
+        from .models import Membership
+
+        return (
+            Membership.objects.active()
+            .filter(user=user, working_group_id=space.working_group_id)
+            .exists()
+        )
+    return False
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status="active")
@@ -69,9 +99,9 @@ class PostQuerySet(models.QuerySet):
         )
 
     def of_readable_thread(self, thread, user):
-        """The posts of `thread` the user may read, for a thread that was itself
-        fetched through `Thread.objects.visible_to(user)` (the thread page): its
-        space is not checked a second time."""
+        """The posts of `thread` the user may read, for a thread whose space was
+        itself checked (`Thread.objects.visible_to(user)` or `can_read_space`,
+        as the thread page does): it is not checked a second time."""
         return self.filter(thread=thread)._readable(user)
 
     def _readable(self, user):

@@ -92,15 +92,17 @@ def is_chair(user, working_group):
 def can_post_in(user, space, *, readable=False):
     """Whether the user may start threads and reply in the space.
 
-    Pass `readable=True` when the space (or the thread in it) was itself found
-    through `visible_to(user)`: reading it is then settled without a query.
+    Pass `readable=True` when the user was found to read the space (through
+    `visible_to(user)` or `can_read_space`): that settles it without a query,
+    as a signed-in member who reads a space may post in it (a working group's
+    space is read only by its members and the moderators, who may post there).
     """
     if not user.is_authenticated or not user.is_active:
         return False
-    if space.visibility == Space.Visibility.WORKING_GROUP:
-        return is_group_member(user, space.working_group) or is_moderator(user)
     if readable:
         return True
+    if space.visibility == Space.Visibility.WORKING_GROUP:
+        return is_group_member(user, space.working_group) or is_moderator(user)
     return Space.objects.visible_to(user).filter(pk=space.pk).exists()
 
 

@@ -10,9 +10,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
 from django.utils import timezone, translation
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -31,7 +33,7 @@ from .forms import (
     SuspendForm,
     ThreadForm,
 )
-from .managers import is_moderator
+from .managers import can_read_space, is_moderator
 from .models import (
     Invitation,
     Membership,
@@ -142,51 +144,86 @@ def _thread_posts(request, thread):
     return posts
 
 
-def _share_post_html(request, posts, space):
-    """Give each post of a public space its header and body (`shared_html`)
-    from the shared cache, rendering and storing the ones that are missing.
+# Stands in for the visitor's CSRF token in the shared copies of posts.
+CSRF_HOLE = "csrf-token-of-this-request"
 
-    They read the same for every visitor who may see them, and each key is a
-    digest of everything they show (author, name, dates, text, language), so an
-    edit or a new display name simply makes a new entry: nothing to invalidate.
-    Posts of private spaces and hidden posts are never stored.
+
+def _share_post_html(request, posts, thread, can_decide):
+    """Give each post of a public space its whole rendered article
+    (`shared_html`) from the shared cache, rendering and storing the missing ones.
+
+    An article reads the same for every visitor who sees the same facts about
+    it, and each key is a digest of all of them: what the post shows (author,
+    name, dates, text, likes, language) and, for members, only the state of
+    their controls (whether they like it, whether it is theirs, whether they may
+    mark it as the decision), never who they are. An edit, a like or a new
+    display name makes a new entry: nothing to invalidate. The CSRF token of
+    the request is put in afterwards. Posts of private spaces and hidden posts
+    are never stored (moderators' views of hidden posts are made per request).
     """
-    if space.visibility != Space.Visibility.PUBLIC:
+    if thread.space.visibility != Space.Visibility.PUBLIC:
         return
     shown = [post for post in posts if post.is_visible]
     if not shown:
         return
-    template = get_template("community/_post_content.html")
-    # The template's own text is part of every key: a changed template is a miss.
+    user = request.user
+    member = user.is_authenticated
+    template = get_template("community/_post.html")
+    # The templates' own text is part of every key: a changed template is a miss.
     context = (
         template.template.source,
+        get_template("community/_post_content.html").template.source,
         translation.get_language(),
         timezone.get_current_timezone_name(),
     )
     keys = {}
     for post in shown:
         author = post.author
-        facts = (
-            post.pk,
-            author.get_username() if author else None,
-            member_name(author),
-            post.created_at.isoformat(),
-            post.edited_at.isoformat() if post.edited_at else None,
-            post.body_html,
-            context,
+        facts = repr(
+            (
+                post.pk,
+                author.get_username() if author else None,
+                member_name(author),
+                post.created_at.isoformat(),
+                post.edited_at.isoformat() if post.edited_at else None,
+                post.body_html,
+                post.like_count,
+                (
+                    post.liked,
+                    post.author_id == user.pk,
+                    bool(can_decide) and thread.decision_id != post.pk,
+                )
+                if member
+                else None,
+                context,
+            )
         )
+        if CSRF_HOLE in facts:
+            continue  # the text itself holds the stand-in: made per request
         digest = hashlib.md5(  # noqa: S324 - a cache key, not security
-            repr(facts).encode(), usedforsecurity=False
+            facts.encode(), usedforsecurity=False
         ).hexdigest()
-        keys[post] = f"community:post-html:{post.pk}:{digest}"
+        keys[post] = f"community:post-article:{post.pk}:{digest}"
     cache = caches["default"]
     found = cache.get_many(keys.values())
+    token = conditional_escape(get_token(request)) if member else ""
     missing = {}
     for post, key in keys.items():
         html = found.get(key)
         if html is None:
-            html = missing[key] = template.render({"post": post}, request)
-        post.shared_html = mark_safe(html)  # noqa: S308 - rendered by our template
+            html = missing[key] = template.render(
+                {
+                    "post": post,
+                    "user": user,
+                    "thread": thread,
+                    "can_decide": can_decide,
+                    "csrf_token": CSRF_HOLE,
+                },
+                request,
+            )
+        if member:
+            html = html.replace(CSRF_HOLE, token)
+        post.shared_html = mark_safe(html)  # noqa: S308 - our template, token escaped
     if missing:
         cache.set_many(missing, POST_HTML_TIMEOUT)
 
@@ -207,7 +244,9 @@ def _handle_post_form(request, form, on_valid, template, context):
 
 def thread_detail(request, pk):
     user = request.user
-    threads = Thread.objects.visible_to(user).select_related("space__working_group")
+    # Found by its key, then its space is checked (can_read_space): the same
+    # rule as Thread.objects.visible_to, without joining memberships here.
+    threads = Thread.objects.select_related("space__working_group")
     if user.is_authenticated:
         # The member's read marker and watch come with the thread, not after it.
         threads = threads.annotate(
@@ -219,13 +258,24 @@ def thread_detail(request, pk):
             watching=Exists(
                 ThreadWatch.objects.filter(thread=OuterRef("pk"), user=user)
             ),
+            group_member=Exists(
+                Membership.objects.active().filter(
+                    working_group=OuterRef("space__working_group"), user=user
+                )
+            ),
         )
     thread = get_object_or_404(threads, pk=pk)
+    group_member = user.is_authenticated and thread.group_member
+    if not can_read_space(user, thread.space, group_member=group_member):
+        raise Http404
     posts = _thread_posts(request, thread)
     paginator = Paginator(posts, POSTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    _share_post_html(request, shown, thread.space)
+    can_decide = bool(thread.space.working_group_id) and (
+        is_moderator(user) or group_member
+    )
+    _share_post_html(request, shown, thread, can_decide)
     first_unread = None
     watching = False
     if user.is_authenticated:
@@ -259,11 +309,7 @@ def thread_detail(request, pk):
         "form": form,
         "can_post": services.can_post_in(user, thread.space, readable=True)
         and (not thread.is_locked or is_moderator(user)),
-        "can_decide": thread.space.working_group_id
-        and (
-            is_moderator(user)
-            or services.is_group_member(user, thread.space.working_group)
-        ),
+        "can_decide": can_decide,
         "is_moderator": is_moderator(user),
         "first_unread": first_unread,
         "watching": watching,

@@ -13,11 +13,15 @@ from wagtail.signals import page_published, page_unpublished
 
 from . import tasks
 from .registry import bump
+from .site import SITE_INDEX
 
 PROMOTIONS = "promotions"
 
 
 def _later(task, *args):
+    # Cached site search results are forgotten now, and again by the task once
+    # the index has caught up (DatabaseSiteEngine.update).
+    bump(SITE_INDEX)
     transaction.on_commit(lambda: task.enqueue(*args))
 
 
@@ -64,6 +68,19 @@ def on_entry_changed(sender, instance, raw=False, **kwargs):
             _later(tasks.index_catalogue_entry, index.name, instance.pk)
 
 
+def on_site_search_changed(sender, **kwargs):
+    """A change that can alter site search results without reindexing anything:
+    a space's name or visibility, a collection's place in the tree."""
+    bump(SITE_INDEX)
+
+
+def on_task_finished(sender, task_result, **kwargs):
+    # Wagtail's own index (pages, documents, threads, posts) is updated by a
+    # task of its own, which may finish after ours.
+    if task_result.task.module_path.startswith("modelsearch."):
+        bump(SITE_INDEX)
+
+
 def on_promotion_changed(sender, **kwargs):
     # The search page keeps the set of promoted queries under this version.
     bump(PROMOTIONS)
@@ -94,6 +111,19 @@ def connect():
                 sender=model,
                 dispatch_uid=f"search_{model.__name__}_{id(signal)}",
             )
+    from django_tasks.signals import task_finished
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    from community.models import Space
+
+    for model in (Space, Collection, CollectionViewRestriction):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                on_site_search_changed,
+                sender=model,
+                dispatch_uid=f"search_site_{model.__name__}_{id(signal)}",
+            )
+    task_finished.connect(on_task_finished, dispatch_uid="search_site_tasks")
     for signal in (post_save, post_delete):
         signal.connect(
             on_promotion_changed,

@@ -10,6 +10,7 @@ snippets and suggestions never reveal anything else.
 `ELASTICSEARCH_URL` is set; both answer `search()` with a `SiteResult`.
 """
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -21,9 +22,11 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
+from django.utils import translation
 from django.utils.html import escape, strip_tags
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
@@ -31,9 +34,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .base import SearchError, SearchQuery, clean_text, query_words
+from .registry import bump, cache_timeout, version
 from .threads import TEXT_CONFIG, refresh_thread_text
 
-SITE_INDEX = "site"
+SITE_INDEX = "site"  # also the data version of cached results (search.signals)
 CATALOGUE_INDEX = "credentials"
 KINDS = {
     "pages": _("Pages"),
@@ -226,6 +230,15 @@ def visible_documents(user):
     return queryset.exclude(hidden) if hidden else queryset
 
 
+def visible_space_ids(user):
+    """The ids of the discussion spaces this user may read, in order."""
+    from community.models import Space
+
+    return list(
+        Space.objects.visible_to(user).order_by("pk").values_list("pk", flat=True)
+    )
+
+
 def visible_threads(user):
     from community.models import Thread
 
@@ -378,6 +391,11 @@ class DatabaseSiteEngine:
         words = query_words(result.text)
         if not words:
             return result
+        key = self._cache_key(result, words, user)
+        cached = cache.get(key) if key else None
+        if cached is not None:
+            result.counts, result.groups, result.suggestions = cached
+            return result
         for name in KINDS:
             if result.kind and name != result.kind:
                 result.counts[name] = self.count(name, words, user)
@@ -389,7 +407,55 @@ class DatabaseSiteEngine:
             result.groups[name] = hits
         if not result.total:
             result.suggestions = self.did_you_mean(words, user)
+        if key:
+            cache.set(
+                key, (result.counts, result.groups, result.suggestions), cache_timeout()
+            )
         return result
+
+    def _cache_key(self, result, words, user):
+        """Where this search's counts and hits are kept, or None (not cached).
+
+        The key names everything they depend on besides the words, kind and
+        page: the language; the versions of the data searched (the page cache's
+        for pages, which publishing, moving and view restrictions bump; the
+        site index's for documents and discussions, bumped on each change and
+        again once the index has caught up; the catalogue's own); and, kind by
+        kind, what this visitor may see: the collections closed to them, the
+        spaces they may read and whether they moderate (moderators read hidden
+        posts), and the catalogue's audience. For members those are read now,
+        from the database, so a new permission or membership takes effect at
+        once; anonymous visitors see the public spaces and the collections
+        without restrictions, and every change to spaces, collections or their
+        restrictions bumps the site index's version (search.signals).
+        """
+        from cms.cache import current_version
+        from community.managers import is_moderator
+
+        from .registry import get_index
+
+        audience = get_index(CATALOGUE_INDEX).cache_audience(user)
+        if audience is None or not cache_timeout():
+            return None
+        facts = (
+            words,
+            result.kind,
+            result.page,
+            result.per_page,
+            translation.get_language(),
+            current_version(),
+            version(SITE_INDEX),
+            version(CATALOGUE_INDEX),
+            audience,
+        )
+        if user is not None and user.is_authenticated:
+            facts += (
+                restricted_collection_paths(user),
+                visible_space_ids(user),
+                is_moderator(user),
+            )
+        digest = hashlib.sha256(repr(facts).encode()).hexdigest()
+        return f"search:site:{digest}"
 
     def count(self, kind, words, user):
         return self.hits(kind, words, user, 0, 0)[0]
@@ -633,6 +699,7 @@ class DatabaseSiteEngine:
         if kind == "discussions":
             refresh_thread_text([pk])
         record_site_terms(self._words_of(kind, pk))
+        bump(SITE_INDEX)
 
     @staticmethod
     def _words_of(kind, pk):
@@ -657,7 +724,9 @@ class DatabaseSiteEngine:
         return set()
 
     def remove(self, kind, pk):
-        """Nothing to remove: deleted rows leave the database and its index."""
+        """Nothing to remove: deleted rows leave the database and its index;
+        cached results that may show them are forgotten."""
+        bump(SITE_INDEX)
 
     def refresh_wagtail_index(self, progress=None):
         """Add rows to Wagtail's search index that bulk imports left out."""

@@ -107,7 +107,7 @@ def test_thread_page_query_count_is_fixed(client, member, group_member, group_sp
         client,
         thread.get_absolute_url(),
         grow,
-        pinned=5,
+        pinned=3,
         check=lambda html, n: html.count('<article class="post') == min(n, 20),
     )
 

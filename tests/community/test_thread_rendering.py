@@ -1,12 +1,15 @@
-"""The thread page shares each public post's rendered header and text between
-visitors (community.views._share_post_html): what they show must still change
-at once, and nothing from a private space or a hidden post is shared."""
+"""The thread page shares each public post's rendered article between visitors
+who see the same thing (community.views._share_post_html): what it shows must
+still change at once, members get their own controls and CSRF token, and
+nothing from a private space or a hidden post is shared."""
 
 import pytest
 from django.core.cache import caches
 
 from community import services
-from community.models import Profile
+from community.models import Profile, Space
+from community.views import CSRF_HOLE
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +104,101 @@ def test_a_signed_in_member_sees_the_shared_post_with_their_own_actions(
     assert "Shared words" in own and "Shared words" in other
     assert ">Edit</a>" in own and ">Flag</a>" not in own
     assert ">Flag</a>" in other and ">Edit</a>" not in other
+
+
+def _actions(html, post):
+    """The footer of one post's article in the list (a decision is shown twice)."""
+    article = html.rsplit(f'id="post-{post.pk}"', 1)[1].split("</article>", 1)[0]
+    return article.split('<footer class="post__actions">', 1)[1]
+
+
+def test_likes_show_at_once_and_each_member_sees_their_own_state(
+    client, member, second_member, public_space
+):
+    thread = services.create_thread(
+        author=member, space=public_space, title="Pathways", body="Shared words"
+    )
+    post = thread.posts.get()
+    client.force_login(second_member)
+    before = _actions(client.get(thread.get_absolute_url()).text, post)
+    assert "0 likes" in before and ">Like</button>" in before
+
+    services.toggle_like(user=second_member, post=post)
+
+    liker = _actions(client.get(thread.get_absolute_url()).text, post)
+    assert "1 like<" in liker and ">Unlike</button>" in liker
+    client.force_login(make_user("third@example.org"))
+    third = _actions(client.get(thread.get_absolute_url()).text, post)
+    assert "1 like<" in third and ">Like</button>" in third
+    client.force_login(member)
+    author = _actions(client.get(thread.get_absolute_url()).text, post)
+    assert "1 like<" in author and ">Like</button>" in author
+    client.logout()
+    anonymous = _actions(client.get(thread.get_absolute_url()).text, post)
+    assert "1 like<" in anonymous and "<form" not in anonymous
+
+
+def test_shared_articles_carry_the_csrf_token_of_the_request(
+    client, member, second_member, public_space
+):
+    thread = services.create_thread(
+        author=member, space=public_space, title="Pathways", body="Shared words"
+    )
+    post = thread.posts.get()
+    client.force_login(second_member)
+    client.get(thread.get_absolute_url())  # stored
+    response = client.get(thread.get_absolute_url())
+    assert CSRF_HOLE.encode() in _shared_text()
+    assert CSRF_HOLE not in response.text
+    token = response.context["csrf_token"]
+    actions = _actions(response.text, post)
+    assert 'name="csrfmiddlewaretoken"' in actions
+    # The like form works with the token the page gave.
+    client.handler.enforce_csrf_checks = True
+    value = actions.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"')[0]
+    assert value and str(token)
+    liked = client.post(
+        f"/community/posts/{post.pk}/like/", {"csrfmiddlewaretoken": value}
+    )
+    assert liked.status_code == 302
+    assert post.reactions.filter(user=second_member).exists()
+
+
+def test_a_post_quoting_the_stand_in_is_not_shared(client, member, public_space):
+    thread = services.create_thread(
+        author=member, space=public_space, title="Pathways", body=f"x {CSRF_HOLE} y"
+    )
+    client.force_login(member)
+    html = client.get(thread.get_absolute_url()).text
+    assert CSRF_HOLE in html  # the text as written, not a token
+    assert CSRF_HOLE.encode() not in _shared_text()
+
+
+def test_only_the_working_group_is_offered_to_mark_a_decision(
+    client, member, group_member, working_group
+):
+    space = Space.objects.create(
+        name="Group's open space",
+        slug="group-open",
+        visibility=Space.Visibility.PUBLIC,
+        working_group=working_group,
+    )
+    thread = services.create_thread(
+        author=member, space=space, title="Pathways", body="Shared words"
+    )
+    post = thread.posts.get()
+    client.force_login(group_member)
+    assert "Mark as decision" in _actions(
+        client.get(thread.get_absolute_url()).text, post
+    )
+    services.mark_decision(user=group_member, post=post)
+    assert "Mark as decision" not in _actions(
+        client.get(thread.get_absolute_url()).text, post
+    )
+    other = services.reply(author=member, thread=thread, body="More words")
+    assert "Mark as decision" in _actions(
+        client.get(thread.get_absolute_url()).text, other
+    )
+    client.force_login(member)
+    html = client.get(thread.get_absolute_url()).text
+    assert "Mark as decision" not in _actions(html, other)

@@ -226,3 +226,33 @@ def test_api_follows_visibility(client, world, role, request):
         assert SECRET not in posts.content.decode()
     open_posts = client.get(f"/api/v1/community/threads/{world['open'].pk}/posts")
     assert open_posts.json()["items"][0]["body_html"] == "<p>Anyone can read this.</p>"
+
+
+def test_can_read_space_agrees_with_visible_to(
+    world,
+    member,
+    group_member,
+    outsider_member,
+    moderator,
+    public_space,
+    members_space,
+    group_space,
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from community.managers import can_read_space
+    from community.models import Space
+
+    outsider_member.is_active = False
+    outsider_member.save()
+    for user in (
+        None,
+        AnonymousUser(),
+        member,
+        group_member,
+        outsider_member,
+        moderator,
+    ):
+        readable = set(Space.objects.visible_to(user))
+        for space in (public_space, members_space, group_space):
+            assert can_read_space(user, space) == (space in readable), (user, space)

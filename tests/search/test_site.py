@@ -12,6 +12,8 @@ from community.models import Membership, Post, Space, Thread, WorkingGroup
 from credentials.models import MicroCredential, Provider
 from credentials.search import index_credentials
 from frameworks.pdf import simple_pdf
+from search.registry import bump
+from search.site import SITE_INDEX
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -486,6 +488,7 @@ def test_search_page_query_count_does_not_grow_with_results(
     with commit():
         _fill(home_page, space, rows)
     search(client, "badge")  # warm the content-type cache
+    bump(SITE_INDEX)  # count the queries of a real search, not a cached one
     with django_assert_num_queries(GROUPED_QUERIES):
         response = search(client, "badge")
     assert response.context["result"].counts["discussions"] == rows
@@ -576,3 +579,45 @@ def test_counts_of_very_common_words_stop_at_the_limit(client, commit, monkeypat
     response = search(client, "iguana")
     assert 'Discussions <span class="site-search__count">(3+)</span>' in (response.text)
     assert "See all 3+ Discussions" in response.text
+
+
+@pytest.mark.postgres
+def test_a_repeated_search_is_answered_from_the_cache(
+    client,
+    home_page,
+    member,
+    commit,
+    django_assert_num_queries,
+    django_assert_max_num_queries,
+):
+    space = Space.objects.create(name="Open", slug="open", visibility="public")
+    with commit():
+        _fill(home_page, space, 3)
+    first = search(client, "badge").text
+    with django_assert_num_queries(1):  # the query log's UPDATE
+        assert search(client, "badge").text == first
+    client.force_login(member)
+    search(client, "badge")
+    # Signed in: the session and the user, the query log, and what this member
+    # may see (closed collections, readable spaces, permissions), read afresh.
+    with django_assert_max_num_queries(6):
+        assert "Badge thread" in search(client, "badge").text
+
+
+def test_cached_results_follow_a_renamed_space_and_a_moved_thread(client, commit):
+    space = Space.objects.create(name="Open", slug="open", visibility="public")
+    closed = Space.objects.create(name="Staff", slug="staff", visibility="members")
+    with commit():
+        thread = add_thread(space, "Pangolin notes", "pangolin")
+    assert (
+        "Open"
+        in search(client, "pangolin").context["result"].groups["discussions"][0].meta
+    )
+    space.name = "Open forum"
+    space.save()
+    hits = search(client, "pangolin").context["result"].groups["discussions"]
+    assert hits[0].meta == "Open forum"
+    with commit():
+        thread.space = closed
+        thread.save()
+    assert search(client, "pangolin").context["result"].all_total == 0
