@@ -11,6 +11,7 @@ from cms.cache import mark_cacheable
 from search.base import MAX_PER_PAGE, SearchQuery
 from search.registry import get_engine, page_cache_keys
 
+from .managers import skill_list_prefetch
 from .models import MicroCredential
 from .search import FACET_NAMES, INDEX_NAME
 from .serializers import absolute
@@ -114,7 +115,7 @@ def _summary(credential, request):
             "website": provider.website,
         },
         "description": credential.description,
-        "skills": [tag.name for tag in credential.skills.all()],
+        "skills": [tag.name for tag in credential.skill_list],
         "level": credential.level,
         "workload_hours": credential.workload_hours,
         "duration_weeks": credential.duration_weeks,
@@ -200,7 +201,7 @@ def get_credential(request, slug: str):
         credential = (
             MicroCredential.objects.visible_to(request.user)
             .select_related("provider")
-            .prefetch_related("skills", "start_dates", "stacks_into")
+            .prefetch_related(skill_list_prefetch(), "start_dates", "stacks_into")
             .get(slug=slug)
         )
     except MicroCredential.DoesNotExist:

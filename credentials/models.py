@@ -42,6 +42,7 @@ from .managers import (
     CatalogueLogEntryManager,
     ImportJobQuerySet,
     MicroCredentialQuerySet,
+    SkillList,
 )
 
 
@@ -205,6 +206,7 @@ class MicroCredential(DraftStateMixin, RevisionMixin, index.Indexed, Clusterable
     skills = ClusterTaggableManager(
         verbose_name=_("skills"), through=TaggedMicroCredential, blank=True
     )
+    skill_list = SkillList()
     level = models.CharField(
         _("level"), max_length=20, choices=Level.choices, blank=True
     )

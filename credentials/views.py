@@ -15,6 +15,7 @@ from cms.cache import cache_public, cached_fragment, public_pages
 from search.base import clean_text, query_words
 from search.registry import cache_timeout, get_engine, page_cache_keys, version
 
+from .managers import skill_list_prefetch
 from .models import CatalogueIndexPage, MicroCredential, TaggedMicroCredential
 from .query import params_for, query_from_params, toggle_params
 from .search import INDEX_NAME, SORTS
@@ -72,7 +73,7 @@ def _visible_credential(request, slug):
         return (
             MicroCredential.objects.visible_to(request.user)
             .select_related("provider")
-            .prefetch_related("skills", "start_dates")
+            .prefetch_related(skill_list_prefetch(), "start_dates")
             .get(slug=slug)
         )
     except MicroCredential.DoesNotExist:
@@ -101,7 +102,7 @@ def related_credentials(credential, limit=RELATED_LIMIT):
     fields a card shows. Two queries, unless the best candidates are mostly
     not public (drafts, archived): then a further, larger round.
     """
-    tag_ids = [tag.pk for tag in credential.skills.all()]
+    tag_ids = [tag.pk for tag in credential.skill_list]
     if not tag_ids:
         return []
     ranked = (
@@ -235,7 +236,7 @@ def export(request, fmt):
         get_engine(INDEX_NAME)
         .queryset(query, user=request.user)
         .select_related("provider")
-        .prefetch_related("skills", "start_dates")
+        .prefetch_related(skill_list_prefetch(), "start_dates")
     )
     if fmt == "csv":
         writer = csv.writer(_Echo())
