@@ -46,6 +46,20 @@ from .managers import (
 )
 
 
+def slug_url_maker(name, build=None):
+    """`slug -> reverse(name, kwargs={"slug": slug})`, reversing only once.
+
+    For listings, which link every entry they show: reversing takes about
+    25 µs a URL. A slug's characters (letters, digits, "-" and "_") need no
+    quoting, so one slug put in place of another gives the same URL as
+    reversing it. `build` turns the URL into another (e.g. absolute) first.
+    """
+    marker = "0-slug-0"
+    url = reverse(name, kwargs={"slug": marker})
+    prefix, suffix = (build(url) if build else url).split(marker)
+    return lambda slug: f"{prefix}{slug}{suffix}"
+
+
 class Provider(index.Indexed, models.Model):
     class Type(models.TextChoices):
         COLLEGE = "college", _("College")

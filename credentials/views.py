@@ -16,7 +16,12 @@ from search.base import clean_text, query_words
 from search.registry import cache_timeout, get_engine, page_cache_keys, version
 
 from .managers import skill_list_prefetch
-from .models import CatalogueIndexPage, MicroCredential, TaggedMicroCredential
+from .models import (
+    CatalogueIndexPage,
+    MicroCredential,
+    TaggedMicroCredential,
+    slug_url_maker,
+)
 from .query import params_for, query_from_params, toggle_params
 from .search import INDEX_NAME, SORTS
 from .serializers import achievement, course_jsonld, flat_row, script_json
@@ -36,13 +41,17 @@ def catalogue_versions():
     return page_cache_keys(INDEX_NAME)
 
 
-def _facet_links(result):
-    """Each facet value with the URL that ticks or unticks it (for links and JS)."""
+def _result_links(result):
+    """Each facet value with the URL that ticks or unticks it (for links and JS),
+    each hit with the URL of its page."""
     for facet in result.facets.values():
         for value in facet.values:
             value.toggle_url = "?" + toggle_params(
                 result.query, facet.name, value.value
             )
+    page_url = slug_url_maker("credentials:detail")
+    for hit in result.hits:
+        hit.page_url = page_url(hit.slug)
     return result
 
 
@@ -50,7 +59,7 @@ def _facet_links(result):
 @cache_public(depends_on=catalogue_versions)
 def catalogue(request):
     query = query_from_params(request.GET)
-    result = _facet_links(get_engine(INDEX_NAME).search(query, user=request.user))
+    result = _result_links(get_engine(INDEX_NAME).search(query, user=request.user))
     context = {
         "page": catalogue_page(),
         "result": result,

@@ -1,4 +1,5 @@
-"""An entry's skills: read for a whole page in one query, in the order given."""
+"""What listings read for each entry: its skills for a whole page in one query, in
+the order given, and its links reversed once."""
 
 import pytest
 from django.db import connection
@@ -65,3 +66,19 @@ def test_cards_api_and_entry_page_list_skills_in_the_order_given(client, home_pa
     assert client.get(f"/api/v1/credentials/{entry.slug}").json()["skills"] == ORDER
     html = client.get(entry.get_absolute_url()).content.decode()
     assert html.index("?skill=stakeholder-management") < html.index("?skill=python")
+
+
+@pytest.mark.parametrize("name", ["credentials:detail", "credentials:jsonld"])
+def test_slug_url_maker_gives_what_reverse_gives(name):
+    from django.urls import reverse, set_script_prefix
+
+    from credentials.models import slug_url_maker
+
+    for prefix in ("/", "/site/"):
+        set_script_prefix(prefix)
+        try:
+            url = slug_url_maker(name)
+            for slug in ("data-analytics-1", "x", "a_b-0-slug-0"):
+                assert url(slug) == reverse(name, kwargs={"slug": slug})
+        finally:
+            set_script_prefix("/")
