@@ -1,6 +1,7 @@
 """The public catalogue: search, facets, entry pages, JSON-LD, suggestions, export."""
 
 import csv
+import hashlib
 import json
 
 from django.core.cache import cache
@@ -8,12 +9,20 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from cms.cache import cache_public, cached_fragment, public_pages
 from search.base import clean_text, query_words
-from search.registry import cache_timeout, get_engine, page_cache_keys, version
+from search.registry import (
+    cache_timeout,
+    get_engine,
+    get_index,
+    page_cache_keys,
+    version,
+)
 
 from .managers import skill_list_prefetch
 from .models import (
@@ -58,10 +67,36 @@ def _result_links(result):
 @require_GET
 @cache_public(depends_on=catalogue_versions)
 def catalogue(request):
-    query = query_from_params(request.GET)
-    result = _result_links(get_engine(INDEX_NAME).search(query, user=request.user))
+    query = get_index(INDEX_NAME).clean_query(query_from_params(request.GET))
     context = {
         "page": catalogue_page(),
+        "query": query,
+        "results": catalogue_results(query, request.user),
+    }
+    return render(request, "credentials/catalogue.html", context)
+
+
+def catalogue_results(query, user):
+    """The catalogue's form, facets and results for this query, as HTML.
+
+    The same for everyone who may see the same entries (the index's cache
+    audience), so rendered without the request and kept as long as search
+    results (SEARCH_CACHE_TIMEOUT; 0 turns it off) under the catalogue's
+    version, which every change to an entry, a provider or a skill replaces.
+    """
+    key = None
+    audience = get_index(INDEX_NAME).cache_audience(user)
+    if audience is not None and cache_timeout():
+        digest = hashlib.sha256(repr(query).encode()).hexdigest()
+        key = (
+            f"catalogue:results:{version(INDEX_NAME)}:{audience}:"
+            f"{translation.get_language()}:{digest}"
+        )
+        html = cache.get(key)
+        if html is not None:
+            return html
+    result = _result_links(get_engine(INDEX_NAME).search(query, user=user))
+    context = {
         "result": result,
         "query": result.query,
         "sorts": SORTS,
@@ -74,7 +109,10 @@ def catalogue(request):
             for name in result.facets
         },
     }
-    return render(request, "credentials/catalogue.html", context)
+    html = render_to_string("credentials/_catalogue_results.html", context)
+    if key:
+        cache.set(key, html, cache_timeout())
+    return html
 
 
 def _visible_credential(request, slug):
