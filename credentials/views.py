@@ -211,15 +211,48 @@ def entry_links(credential):
 @require_GET
 @cache_public(depends_on=catalogue_versions)
 def detail(request, slug):
+    context = {"entry": entry_parts(request, slug), "index_page": catalogue_page()}
+    return render(request, "credentials/credential_detail.html", context)
+
+
+def entry_parts(request, slug):
+    """An entry's page but its frame: title, URL, head and article (HTML).
+
+    The same for everyone who may see the entry (the index's cache audience)
+    on this site (the head names its absolute URLs), so rendered without the
+    request and kept as long as search results (SEARCH_CACHE_TIMEOUT; 0 turns
+    it off) under the catalogue's version, which every change to an entry, a
+    provider or a skill replaces: an entry unpublished or deleted since is not
+    found in the cache. Raises Http404 for an entry this user may not see.
+    """
+    site_root = f"{request.scheme}://{request.get_host()}"
+    key = None
+    audience = get_index(INDEX_NAME).cache_audience(request.user)
+    if audience is not None and cache_timeout():
+        digest = hashlib.sha256(f"{site_root} {slug}".encode()).hexdigest()
+        key = (
+            f"catalogue:entry:{version(INDEX_NAME)}:{audience}:"
+            f"{translation.get_language()}:{digest}"
+        )
+        parts = cache.get(key)
+        if parts is not None:
+            return parts
     credential = _visible_credential(request, slug)
     context = {
         "credential": credential,
-        "index_page": catalogue_page(),
+        "site_root": site_root,
         **entry_links(credential),
         "jsonld": mark_safe(script_json(course_jsonld(credential, request))),  # noqa: S308
-        "back_params": request.GET.urlencode(),
     }
-    return render(request, "credentials/credential_detail.html", context)
+    parts = {
+        "title": credential.title,
+        "url": credential.get_absolute_url(),
+        "meta": render_to_string("credentials/_entry_meta.html", context),
+        "article": render_to_string("credentials/_entry_article.html", context),
+    }
+    if key:
+        cache.set(key, parts, cache_timeout())
+    return parts
 
 
 @require_GET

@@ -1,11 +1,16 @@
-"""The catalogue's form, facets and results are rendered once per query and kept
-until the catalogue changes (credentials.views.catalogue_results)."""
+"""The catalogue's form, facets and results (per query) and an entry's page (but
+its frame) are rendered once and kept until the catalogue changes
+(credentials.views.catalogue_results and entry_parts)."""
+
+import datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from taggit.models import Tag
+
+from credentials.models import CredentialStartDate
 
 from .factories import make_credential, make_provider
 
@@ -110,3 +115,52 @@ def test_nothing_is_kept_when_search_caching_is_off(client, entry, settings):
     _get(client)
     _html, counted = _get(client)
     assert counted
+
+
+def test_an_entry_page_asked_again_is_served_from_the_cache(client, entry):
+    html, counted = _get(client, entry.get_absolute_url())
+    assert counted and ">SQL<" in html
+    again, counted = _get(client, entry.get_absolute_url())
+    assert counted == 0
+    assert again == html
+
+
+def test_changes_to_an_entry_show_on_its_page_at_once(client, entry):
+    url = entry.get_absolute_url()
+    _get(client, url)
+    entry.title = "Data Analytics Essentials"
+    entry.start_dates.add(CredentialStartDate(date=datetime.date(2031, 5, 6)))
+    entry.skills.add("Python")
+    entry.save()
+    html, _counted = _get(client, url)
+    assert "<h1>Data Analytics Essentials</h1>" in html
+    assert 'datetime="2031-05-06"' in html and ">Python<" in html
+
+    provider = entry.provider
+    provider.name = "Lakeshore Polytechnic"
+    provider.save()
+    html, _counted = _get(client, url)
+    assert "A micro-credential from Lakeshore Polytechnic" in html
+
+    tag = Tag.objects.get(name="SQL")
+    tag.name = "Structured Query Language"
+    tag.save()
+    html, _counted = _get(client, url)
+    assert ">Structured Query Language<" in html
+
+    other = make_credential("Data Engineering", provider=provider, skills=["Python"])
+    html, _counted = _get(client, url)
+    assert "Data Engineering" in html  # related
+
+    entry.unpublish()
+    assert client.get(url).status_code == 404
+    other.delete()
+
+
+def test_an_entry_page_names_the_host_it_was_asked_on(client, entry, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "catalogue.example.org"]
+    url = entry.get_absolute_url()
+    _get(client, url)
+    html = client.get(url, HTTP_HOST="catalogue.example.org").content.decode()
+    assert f'rel="canonical" href="http://catalogue.example.org{url}"' in html
+    assert '"url": "http://catalogue.example.org' in html
