@@ -10,11 +10,11 @@ from pydantic import BaseModel
 
 from cms.cache import mark_cacheable
 from search.base import MAX_PER_PAGE, SearchQuery
-from search.registry import get_engine, page_cache_keys
+from search.registry import get_engine, get_index, page_cache_keys
 
 from .managers import skill_list_prefetch
 from .models import MicroCredential, slug_url_maker
-from .search import FACET_NAMES, INDEX_NAME
+from .search import FACET_NAMES, INDEX_NAME, kept_for_everyone
 from .serializers import absolute
 
 router = Router(tags=["catalogue"])
@@ -169,7 +169,7 @@ def list_credentials(request, params: Query[ListParams]):
         for name in FACET_NAMES
         if getattr(params, name)
     }
-    result = get_engine(INDEX_NAME).search(
+    query = get_index(INDEX_NAME).clean_query(
         SearchQuery(
             text=params.q,
             filters=filters,
@@ -177,9 +177,21 @@ def list_credentials(request, params: Query[ListParams]):
             sort=params.sort,
             page=params.page,
             per_page=params.per_page,
-        ),
-        user=request.user,
+        )
     )
+    # The same for everyone who may see the same entries on this site (the
+    # URLs are absolute): made once until the catalogue changes.
+    site_root = f"{request.scheme}://{request.get_host()}"
+    return kept_for_everyone(
+        "api-list",
+        request.user,
+        (site_root, query),
+        lambda: _list_data(request, query),
+    )
+
+
+def _list_data(request, query):
+    result = get_engine(INDEX_NAME).search(query, user=request.user)
     links = _Links(request)
     return {
         "total": result.total,

@@ -1,7 +1,6 @@
 """The public catalogue: search, facets, entry pages, JSON-LD, suggestions, export."""
 
 import csv
-import hashlib
 import json
 
 from django.core.cache import cache
@@ -10,7 +9,6 @@ from django.db.models import Count
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
@@ -32,7 +30,7 @@ from .models import (
     slug_url_maker,
 )
 from .query import params_for, query_from_params, toggle_params
-from .search import INDEX_NAME, SORTS
+from .search import INDEX_NAME, SORTS, kept_for_everyone
 from .serializers import achievement, course_jsonld, flat_row, script_json
 
 SUGGESTION_LIMIT = 8
@@ -77,42 +75,29 @@ def catalogue(request):
 
 
 def catalogue_results(query, user):
-    """The catalogue's form, facets and results for this query, as HTML.
+    """The catalogue's form, facets and results for this query, as HTML: the
+    same for everyone who may see the same entries, so rendered without the
+    request, once until the catalogue changes."""
 
-    The same for everyone who may see the same entries (the index's cache
-    audience), so rendered without the request and kept as long as search
-    results (SEARCH_CACHE_TIMEOUT; 0 turns it off) under the catalogue's
-    version, which every change to an entry, a provider or a skill replaces.
-    """
-    key = None
-    audience = get_index(INDEX_NAME).cache_audience(user)
-    if audience is not None and cache_timeout():
-        digest = hashlib.sha256(repr(query).encode()).hexdigest()
-        key = (
-            f"catalogue:results:{version(INDEX_NAME)}:{audience}:"
-            f"{translation.get_language()}:{digest}"
-        )
-        html = cache.get(key)
-        if html is not None:
-            return html
-    result = _result_links(get_engine(INDEX_NAME).search(query, user=user))
-    context = {
-        "result": result,
-        "query": result.query,
-        "sorts": SORTS,
-        "previous_url": "?" + params_for(result.query, page=result.query.page - 1),
-        "next_url": "?" + params_for(result.query, page=result.query.page + 1),
-        "export_params": params_for(result.query, page=None),
-        "clear_url": "?" + params_for(result.query.__class__(text=result.query.text)),
-        "more_params": {
-            name: params_for(result.query, more=name, page=None)
-            for name in result.facets
-        },
-    }
-    html = render_to_string("credentials/_catalogue_results.html", context)
-    if key:
-        cache.set(key, html, cache_timeout())
-    return html
+    def render_results():
+        result = _result_links(get_engine(INDEX_NAME).search(query, user=user))
+        context = {
+            "result": result,
+            "query": result.query,
+            "sorts": SORTS,
+            "previous_url": "?" + params_for(result.query, page=result.query.page - 1),
+            "next_url": "?" + params_for(result.query, page=result.query.page + 1),
+            "export_params": params_for(result.query, page=None),
+            "clear_url": "?"
+            + params_for(result.query.__class__(text=result.query.text)),
+            "more_params": {
+                name: params_for(result.query, more=name, page=None)
+                for name in result.facets
+            },
+        }
+        return render_to_string("credentials/_catalogue_results.html", context)
+
+    return kept_for_everyone("results", user, query, render_results)
 
 
 def _visible_credential(request, slug):
@@ -218,41 +203,28 @@ def detail(request, slug):
 def entry_parts(request, slug):
     """An entry's page but its frame: title, URL, head and article (HTML).
 
-    The same for everyone who may see the entry (the index's cache audience)
-    on this site (the head names its absolute URLs), so rendered without the
-    request and kept as long as search results (SEARCH_CACHE_TIMEOUT; 0 turns
-    it off) under the catalogue's version, which every change to an entry, a
-    provider or a skill replaces: an entry unpublished or deleted since is not
-    found in the cache. Raises Http404 for an entry this user may not see.
+    The same for everyone who may see the entry on this site (the head names
+    its absolute URLs), so rendered without the request, once until the
+    catalogue changes. Raises Http404 for an entry this user may not see.
     """
     site_root = f"{request.scheme}://{request.get_host()}"
-    key = None
-    audience = get_index(INDEX_NAME).cache_audience(request.user)
-    if audience is not None and cache_timeout():
-        digest = hashlib.sha256(f"{site_root} {slug}".encode()).hexdigest()
-        key = (
-            f"catalogue:entry:{version(INDEX_NAME)}:{audience}:"
-            f"{translation.get_language()}:{digest}"
-        )
-        parts = cache.get(key)
-        if parts is not None:
-            return parts
-    credential = _visible_credential(request, slug)
-    context = {
-        "credential": credential,
-        "site_root": site_root,
-        **entry_links(credential),
-        "jsonld": mark_safe(script_json(course_jsonld(credential, request))),  # noqa: S308
-    }
-    parts = {
-        "title": credential.title,
-        "url": credential.get_absolute_url(),
-        "meta": render_to_string("credentials/_entry_meta.html", context),
-        "article": render_to_string("credentials/_entry_article.html", context),
-    }
-    if key:
-        cache.set(key, parts, cache_timeout())
-    return parts
+
+    def render_parts():
+        credential = _visible_credential(request, slug)
+        context = {
+            "credential": credential,
+            "site_root": site_root,
+            **entry_links(credential),
+            "jsonld": mark_safe(script_json(course_jsonld(credential, request))),  # noqa: S308
+        }
+        return {
+            "title": credential.title,
+            "url": credential.get_absolute_url(),
+            "meta": render_to_string("credentials/_entry_meta.html", context),
+            "article": render_to_string("credentials/_entry_article.html", context),
+        }
+
+    return kept_for_everyone("entry", request.user, (site_root, slug), render_parts)
 
 
 @require_GET

@@ -1,6 +1,6 @@
-"""The catalogue's form, facets and results (per query) and an entry's page (but
-its frame) are rendered once and kept until the catalogue changes
-(credentials.views.catalogue_results and entry_parts)."""
+"""What the catalogue makes from its entries for everyone is made once and kept
+until the catalogue changes (credentials.search.kept_for_everyone): the form,
+facets and results of a query, an entry's page but its frame, the API's list."""
 
 import datetime
 
@@ -164,3 +164,24 @@ def test_an_entry_page_names_the_host_it_was_asked_on(client, entry, settings):
     html = client.get(url, HTTP_HOST="catalogue.example.org").content.decode()
     assert f'rel="canonical" href="http://catalogue.example.org{url}"' in html
     assert '"url": "http://catalogue.example.org' in html
+
+
+def test_the_api_list_is_kept_until_the_catalogue_changes(client, entry, settings):
+    url = "/api/v1/credentials?q=data"
+    first = client.get(url).json()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).json() == first
+    assert not [q for q in queries.captured_queries if "credentials_" in q["sql"]]
+    assert first["results"][0]["title"] == "Data Analytics"
+
+    entry.title = "Data Analytics Essentials"
+    entry.save()
+    data = client.get(url).json()
+    assert data["results"][0]["title"] == "Data Analytics Essentials"
+
+    settings.ALLOWED_HOSTS = ["testserver", "catalogue.example.org"]
+    data = client.get(url, HTTP_HOST="catalogue.example.org").json()
+    assert data["results"][0]["url"].startswith("http://catalogue.example.org/")
+
+    entry.unpublish()
+    assert client.get(url).json()["total"] == 0
