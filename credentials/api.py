@@ -6,13 +6,15 @@ from typing import Literal
 
 from django.http import Http404
 from ninja import Query, Router, Schema
+from pydantic import BaseModel
 
 from cms.cache import mark_cacheable
 from search.base import MAX_PER_PAGE, SearchQuery
-from search.registry import get_engine, page_cache_keys
+from search.registry import get_engine, get_index, page_cache_keys
 
-from .models import MicroCredential
-from .search import FACET_NAMES, INDEX_NAME
+from .managers import skill_list_prefetch
+from .models import MicroCredential, slug_url_maker
+from .search import FACET_NAMES, INDEX_NAME, kept_for_everyone
 from .serializers import absolute
 
 router = Router(tags=["catalogue"])
@@ -20,7 +22,12 @@ router = Router(tags=["catalogue"])
 Sort = Literal["relevance", "newest", "title", "duration", "cost"]
 
 
-class ProviderOut(Schema):
+# The responses are plain pydantic models: the views build plain dicts, which
+# pydantic checks natively, where ninja's Schema would wrap every nested object
+# (each result, provider and facet value) for attribute access and resolvers.
+
+
+class ProviderOut(BaseModel):
     name: str
     slug: str
     provider_type: str
@@ -28,7 +35,7 @@ class ProviderOut(Schema):
     website: str
 
 
-class CredentialOut(Schema):
+class CredentialOut(BaseModel):
     slug: str
     title: str
     url: str
@@ -59,21 +66,21 @@ class CredentialDetailOut(CredentialOut):
     eu_elements_stated: int
 
 
-class FacetValueOut(Schema):
+class FacetValueOut(BaseModel):
     value: str
     label: str
     count: int
     selected: bool
 
 
-class FacetOut(Schema):
+class FacetOut(BaseModel):
     name: str
     label: str
     values: list[FacetValueOut]
     has_more: bool
 
 
-class CredentialListOut(Schema):
+class CredentialListOut(BaseModel):
     total: int
     page: int
     per_page: int
@@ -99,13 +106,24 @@ class ListParams(Schema):
     per_page: int = 20
 
 
-def _summary(credential, request):
+class _Links:
+    """The absolute URLs of entries' pages and JSON-LD (each reversed once)."""
+
+    def __init__(self, request):
+        def build(url):
+            return absolute(url, request)
+
+        self.page = slug_url_maker("credentials:detail", build)
+        self.jsonld = slug_url_maker("credentials:jsonld", build)
+
+
+def _summary(credential, links):
     provider = credential.provider
     return {
         "slug": credential.slug,
         "title": credential.title,
-        "url": absolute(credential.get_absolute_url(), request),
-        "open_badges_url": absolute(credential.get_jsonld_url(), request),
+        "url": links.page(credential.slug),
+        "open_badges_url": links.jsonld(credential.slug),
         "provider": {
             "name": provider.name,
             "slug": provider.slug,
@@ -114,7 +132,7 @@ def _summary(credential, request):
             "website": provider.website,
         },
         "description": credential.description,
-        "skills": [tag.name for tag in credential.skills.all()],
+        "skills": [tag.name for tag in credential.skill_list],
         "level": credential.level,
         "workload_hours": credential.workload_hours,
         "duration_weeks": credential.duration_weeks,
@@ -151,7 +169,7 @@ def list_credentials(request, params: Query[ListParams]):
         for name in FACET_NAMES
         if getattr(params, name)
     }
-    result = get_engine(INDEX_NAME).search(
+    query = get_index(INDEX_NAME).clean_query(
         SearchQuery(
             text=params.q,
             filters=filters,
@@ -159,15 +177,28 @@ def list_credentials(request, params: Query[ListParams]):
             sort=params.sort,
             page=params.page,
             per_page=params.per_page,
-        ),
-        user=request.user,
+        )
     )
+    # The same for everyone who may see the same entries on this site (the
+    # URLs are absolute): made once until the catalogue changes.
+    site_root = f"{request.scheme}://{request.get_host()}"
+    return kept_for_everyone(
+        "api-list",
+        request.user,
+        (site_root, query),
+        lambda: _list_data(request, query),
+    )
+
+
+def _list_data(request, query):
+    result = get_engine(INDEX_NAME).search(query, user=request.user)
+    links = _Links(request)
     return {
         "total": result.total,
         "page": result.query.page,
         "per_page": result.query.per_page,
         "num_pages": result.num_pages,
-        "results": [_summary(hit, request) for hit in result.hits],
+        "results": [_summary(hit, links) for hit in result.hits],
         "facets": [
             {
                 "name": facet.name,
@@ -200,13 +231,13 @@ def get_credential(request, slug: str):
         credential = (
             MicroCredential.objects.visible_to(request.user)
             .select_related("provider")
-            .prefetch_related("skills", "start_dates", "stacks_into")
+            .prefetch_related(skill_list_prefetch(), "start_dates", "stacks_into")
             .get(slug=slug)
         )
     except MicroCredential.DoesNotExist:
         raise Http404("No published micro-credential has this slug.") from None
     return {
-        **_summary(credential, request),
+        **_summary(credential, _Links(request)),
         "learning_outcomes": credential.outcomes_list,
         "assessment": credential.assessment,
         "quality_assurance": credential.quality_assurance,

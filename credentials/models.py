@@ -42,7 +42,22 @@ from .managers import (
     CatalogueLogEntryManager,
     ImportJobQuerySet,
     MicroCredentialQuerySet,
+    SkillList,
 )
+
+
+def slug_url_maker(name, build=None):
+    """`slug -> reverse(name, kwargs={"slug": slug})`, reversing only once.
+
+    For listings, which link every entry they show: reversing takes about
+    25 µs a URL. A slug's characters (letters, digits, "-" and "_") need no
+    quoting, so one slug put in place of another gives the same URL as
+    reversing it. `build` turns the URL into another (e.g. absolute) first.
+    """
+    marker = "0-slug-0"
+    url = reverse(name, kwargs={"slug": marker})
+    prefix, suffix = (build(url) if build else url).split(marker)
+    return lambda slug: f"{prefix}{slug}{suffix}"
 
 
 class Provider(index.Indexed, models.Model):
@@ -205,6 +220,7 @@ class MicroCredential(DraftStateMixin, RevisionMixin, index.Indexed, Clusterable
     skills = ClusterTaggableManager(
         verbose_name=_("skills"), through=TaggedMicroCredential, blank=True
     )
+    skill_list = SkillList()
     level = models.CharField(
         _("level"), max_length=20, choices=Level.choices, blank=True
     )

@@ -1,14 +1,17 @@
 """The catalogue as a search index: facets, sorts, and the stored tsvector."""
 
+import hashlib
 import re
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from search.backends.database import record_terms
 from search.base import FacetSpec, Option, SearchIndex
-from search.registry import bump, register
+from search.registry import bump, cache_timeout, get_index, register, version
 
 INDEX_NAME = "credentials"
 
@@ -176,6 +179,32 @@ class CatalogueIndex(SearchIndex):
 
 
 register(CatalogueIndex)
+
+
+def kept_for_everyone(kind, user, parts, build):
+    """`build()`, kept for everyone who sees the same entries as `user`.
+
+    For what the catalogue's pages and API make from its entries and nothing
+    else but `parts` (the query, the entry, the host…) and the language: kept
+    as long as search results (SEARCH_CACHE_TIMEOUT; 0 turns it off) under the
+    index's cache audience and version, which every change to an entry, a
+    provider or a skill replaces (entries unpublished or deleted since are
+    never served from here). Never for anything else about the visitor.
+    """
+    audience = get_index(INDEX_NAME).cache_audience(user)
+    timeout = cache_timeout()
+    if audience is None or not timeout:
+        return build()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = (
+        f"catalogue:{kind}:{version(INDEX_NAME)}:{audience}:"
+        f"{translation.get_language()}:{digest}"
+    )
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    return value
 
 
 def words_of(*texts):

@@ -40,7 +40,7 @@ def course_jsonld(credential, request=None):
         },
         "educationalCredentialAwarded": "Micro-credential",
         "inLanguage": LANGUAGE_TAGS.get(credential.language, ["en"]),
-        "teaches": [tag.name for tag in credential.skills.all()],
+        "teaches": [tag.name for tag in credential.skill_list],
         "isAccessibleForFree": credential.is_free,
         "offers": {
             "@type": "Offer",
@@ -98,7 +98,7 @@ def achievement(credential, request=None):
         "description": credential.description or credential.title,
         "criteria": criteria,
         "creator": creator,
-        "tag": [tag.name for tag in credential.skills.all()],
+        "tag": [tag.name for tag in credential.skill_list],
         "inLanguage": LANGUAGE_TAGS.get(credential.language, ["en"])[0],
     }
     if credential.external_id:
@@ -117,7 +117,7 @@ def flat_row(credential):
         "slug": credential.slug,
         "description": credential.description,
         "learning_outcomes": credential.learning_outcomes,
-        "skills": "; ".join(tag.name for tag in credential.skills.all()),
+        "skills": "; ".join(tag.name for tag in credential.skill_list),
         "level": credential.level,
         "workload_hours": credential.workload_hours,
         "duration_weeks": credential.duration_weeks,

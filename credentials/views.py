@@ -8,16 +8,29 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from cms.cache import cache_public, cached_fragment, public_pages
 from search.base import clean_text, query_words
-from search.registry import cache_timeout, get_engine, page_cache_keys, version
+from search.registry import (
+    cache_timeout,
+    get_engine,
+    get_index,
+    page_cache_keys,
+    version,
+)
 
-from .models import CatalogueIndexPage, MicroCredential, TaggedMicroCredential
+from .managers import skill_list_prefetch
+from .models import (
+    CatalogueIndexPage,
+    MicroCredential,
+    TaggedMicroCredential,
+    slug_url_maker,
+)
 from .query import params_for, query_from_params, toggle_params
-from .search import INDEX_NAME, SORTS
+from .search import INDEX_NAME, SORTS, kept_for_everyone
 from .serializers import achievement, course_jsonld, flat_row, script_json
 
 SUGGESTION_LIMIT = 8
@@ -35,36 +48,56 @@ def catalogue_versions():
     return page_cache_keys(INDEX_NAME)
 
 
-def _facet_links(result):
-    """Each facet value with the URL that ticks or unticks it (for links and JS)."""
+def _result_links(result):
+    """Each facet value with the URL that ticks or unticks it (for links and JS),
+    each hit with the URL of its page."""
     for facet in result.facets.values():
         for value in facet.values:
             value.toggle_url = "?" + toggle_params(
                 result.query, facet.name, value.value
             )
+    page_url = slug_url_maker("credentials:detail")
+    for hit in result.hits:
+        hit.page_url = page_url(hit.slug)
     return result
 
 
 @require_GET
 @cache_public(depends_on=catalogue_versions)
 def catalogue(request):
-    query = query_from_params(request.GET)
-    result = _facet_links(get_engine(INDEX_NAME).search(query, user=request.user))
+    query = get_index(INDEX_NAME).clean_query(query_from_params(request.GET))
     context = {
         "page": catalogue_page(),
-        "result": result,
-        "query": result.query,
-        "sorts": SORTS,
-        "previous_url": "?" + params_for(result.query, page=result.query.page - 1),
-        "next_url": "?" + params_for(result.query, page=result.query.page + 1),
-        "export_params": params_for(result.query, page=None),
-        "clear_url": "?" + params_for(result.query.__class__(text=result.query.text)),
-        "more_params": {
-            name: params_for(result.query, more=name, page=None)
-            for name in result.facets
-        },
+        "query": query,
+        "results": catalogue_results(query, request.user),
     }
     return render(request, "credentials/catalogue.html", context)
+
+
+def catalogue_results(query, user):
+    """The catalogue's form, facets and results for this query, as HTML: the
+    same for everyone who may see the same entries, so rendered without the
+    request, once until the catalogue changes."""
+
+    def render_results():
+        result = _result_links(get_engine(INDEX_NAME).search(query, user=user))
+        context = {
+            "result": result,
+            "query": result.query,
+            "sorts": SORTS,
+            "previous_url": "?" + params_for(result.query, page=result.query.page - 1),
+            "next_url": "?" + params_for(result.query, page=result.query.page + 1),
+            "export_params": params_for(result.query, page=None),
+            "clear_url": "?"
+            + params_for(result.query.__class__(text=result.query.text)),
+            "more_params": {
+                name: params_for(result.query, more=name, page=None)
+                for name in result.facets
+            },
+        }
+        return render_to_string("credentials/_catalogue_results.html", context)
+
+    return kept_for_everyone("results", user, query, render_results)
 
 
 def _visible_credential(request, slug):
@@ -72,7 +105,7 @@ def _visible_credential(request, slug):
         return (
             MicroCredential.objects.visible_to(request.user)
             .select_related("provider")
-            .prefetch_related("skills", "start_dates")
+            .prefetch_related(skill_list_prefetch(), "start_dates")
             .get(slug=slug)
         )
     except MicroCredential.DoesNotExist:
@@ -101,7 +134,7 @@ def related_credentials(credential, limit=RELATED_LIMIT):
     fields a card shows. Two queries, unless the best candidates are mostly
     not public (drafts, archived): then a further, larger round.
     """
-    tag_ids = [tag.pk for tag in credential.skills.all()]
+    tag_ids = [tag.pk for tag in credential.skill_list]
     if not tag_ids:
         return []
     ranked = (
@@ -163,15 +196,35 @@ def entry_links(credential):
 @require_GET
 @cache_public(depends_on=catalogue_versions)
 def detail(request, slug):
-    credential = _visible_credential(request, slug)
-    context = {
-        "credential": credential,
-        "index_page": catalogue_page(),
-        **entry_links(credential),
-        "jsonld": mark_safe(script_json(course_jsonld(credential, request))),  # noqa: S308
-        "back_params": request.GET.urlencode(),
-    }
+    context = {"entry": entry_parts(request, slug), "index_page": catalogue_page()}
     return render(request, "credentials/credential_detail.html", context)
+
+
+def entry_parts(request, slug):
+    """An entry's page but its frame: title, URL, head and article (HTML).
+
+    The same for everyone who may see the entry on this site (the head names
+    its absolute URLs), so rendered without the request, once until the
+    catalogue changes. Raises Http404 for an entry this user may not see.
+    """
+    site_root = f"{request.scheme}://{request.get_host()}"
+
+    def render_parts():
+        credential = _visible_credential(request, slug)
+        context = {
+            "credential": credential,
+            "site_root": site_root,
+            **entry_links(credential),
+            "jsonld": mark_safe(script_json(course_jsonld(credential, request))),  # noqa: S308
+        }
+        return {
+            "title": credential.title,
+            "url": credential.get_absolute_url(),
+            "meta": render_to_string("credentials/_entry_meta.html", context),
+            "article": render_to_string("credentials/_entry_article.html", context),
+        }
+
+    return kept_for_everyone("entry", request.user, (site_root, slug), render_parts)
 
 
 @require_GET
@@ -235,7 +288,7 @@ def export(request, fmt):
         get_engine(INDEX_NAME)
         .queryset(query, user=request.user)
         .select_related("provider")
-        .prefetch_related("skills", "start_dates")
+        .prefetch_related(skill_list_prefetch(), "start_dates")
     )
     if fmt == "csv":
         writer = csv.writer(_Echo())
