@@ -4,14 +4,14 @@ import logging
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from .base import clean_text
+from .popular import count_hit
 from .registry import version
 from .signals import PROMOTIONS
 from .site import (
@@ -55,23 +55,14 @@ def promoted_hits(text):
     """Staff's promoted results for this query (live, public pages only), and
     the query's hit counted for the popular-queries report.
 
-    A query searched before today costs one UPDATE, and one more query only
-    when it has promotions.
+    The hit is added up in memory and written in batches (search.popular);
+    a query costs a query only when it has promotions.
     """
-    from wagtail.contrib.search_promotions.models import (
-        Query,
-        QueryDailyHits,
-        SearchPromotion,
-    )
+    from wagtail.contrib.search_promotions.models import SearchPromotion
     from wagtail.search.utils import normalise_query_string
 
     query_string = normalise_query_string(text)
-    # Wagtail's add_hit() makes the day's row (its day is the UTC date).
-    today = timezone.now().date()
-    if not QueryDailyHits.objects.filter(
-        query__query_string=query_string, date=today
-    ).update(hits=F("hits") + 1):
-        Query.get(query_string).add_hit(date=today)
+    count_hit(query_string)
     if query_string not in promoted_queries():
         return []
     promotions = (

@@ -298,3 +298,6 @@ INSTALLED_APPS += ["django.contrib.postgres"]
 SEARCH_ENGINE = os.environ.get(
     "SEARCH_ENGINE", "search.backends.database.DatabaseEngine"
 )
+# The popular-queries report's hits are written in batches, at most this often
+# per process (search/popular.py); 0 writes each search's hit at once.
+SEARCH_HITS_FLUSH_SECONDS = int(os.environ.get("SEARCH_HITS_FLUSH_SECONDS", "30"))

@@ -621,3 +621,27 @@ def test_cached_results_follow_a_renamed_space_and_a_moved_thread(client, commit
         thread.space = closed
         thread.save()
     assert search(client, "pangolin").context["result"].all_total == 0
+
+
+def test_hits_are_written_in_batches_and_add_up(client, settings):
+    from wagtail.contrib.search_promotions.models import QueryDailyHits
+
+    from search import popular
+
+    popular.flush()
+    settings.SEARCH_HITS_FLUSH_SECONDS = 3600  # written not long ago: not due
+    for _ in range(4):
+        search(client, "open badges")
+    search(client, "stackable credentials")
+    # Held in memory: no row written per search.
+    assert not QueryDailyHits.objects.filter(
+        query__query_string__in=["open badges", "stackable credentials"]
+    ).exists()
+
+    popular.flush()  # what a process does every so often and when it stops
+
+    assert QueryDailyHits.objects.get(query__query_string="open badges").hits == 4
+    assert (
+        QueryDailyHits.objects.get(query__query_string="stackable credentials").hits
+        == 1
+    )
