@@ -120,6 +120,32 @@ def test_a_users_permissions_load_in_one_query(member, editors):
     }
 
 
+def test_a_users_permissions_are_kept_until_groups_or_permissions_change(
+    member, editors
+):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    member.groups.add(editors)
+    assert User.objects.get(pk=member.pk).has_perm("wagtailadmin.access_admin")
+    with CaptureQueriesContext(connection) as queries:  # the next request
+        assert User.objects.get(pk=member.pk).has_perm("wagtailadmin.access_admin")
+    assert len(queries) == 1  # the user's row only
+
+    member.groups.remove(editors)  # taken away: counts from the next request
+    assert not User.objects.get(pk=member.pk).has_perm("wagtailadmin.access_admin")
+
+    editors.permissions.clear()
+    member.groups.add(editors)
+    assert not User.objects.get(pk=member.pk).has_perm("wagtailadmin.access_admin")
+    editors.permissions.add(
+        Permission.objects.get(
+            codename="access_admin", content_type__app_label="wagtailadmin"
+        )
+    )
+    assert User.objects.get(pk=member.pk).has_perm("wagtailadmin.access_admin")
+
+
 def test_inactive_users_have_no_permissions(member, editors):
     member.groups.add(editors)
     member.is_active = False
