@@ -136,14 +136,14 @@ def report_timings(timings, totals, failures, target_p95_ms, prefix=""):
     Each kind is also a row of the harness's table, named `prefix` + kind;
     requests are timed one after the other (one user)."""
     print(
-        f"{'':16} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  "
+        f"{'':24} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  "
         f"target p95 < {target_p95_ms} ms"
     )
     for kind, samples in timings.items():
         p95 = percentile(samples, 0.95)
         verdict = "met" if p95 < target_p95_ms else "MISSED"
         print(
-            f"{kind:16} {statistics.median(samples):8.1f} {p95:8.1f} "
+            f"{kind:24} {statistics.median(samples):8.1f} {p95:8.1f} "
             f"{max(samples):8.1f}  {verdict}"
         )
     print("results per query: " + ", ".join(f"{q!r} {n}" for q, n in totals.items()))
