@@ -8,6 +8,7 @@ from django.core.cache import caches
 
 from community import services
 from community.models import Profile, Space
+from community.templatetags.community_tags import CSRF_HOLE as FORM_HOLE
 from community.views import CSRF_HOLE
 from tests.conftest import make_user
 
@@ -202,3 +203,53 @@ def test_only_the_working_group_is_offered_to_mark_a_decision(
     client.force_login(member)
     html = client.get(thread.get_absolute_url()).text
     assert "Mark as decision" not in _actions(html, other)
+
+
+def _reply_form(html):
+    start = html.index('<section class="reply"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_shared_reply_form_posts_to_its_own_thread_with_the_members_token(
+    client, member, second_member, public_space
+):
+    first = services.create_thread(
+        author=member, space=public_space, title="Pathways", body="One"
+    )
+    second = services.create_thread(
+        author=member, space=public_space, title="Badges", body="Two"
+    )
+    client.force_login(member)
+    client.get(first.get_absolute_url())  # makes the shared blank form
+    client.logout()
+
+    client.force_login(second_member)
+    html = client.get(second.get_absolute_url()).text
+    form = _reply_form(html)
+    assert f'action="{second.get_absolute_url()}"' in form
+    assert FORM_HOLE not in form
+    assert FORM_HOLE.encode() in _shared_text()  # the blank form was shared
+    value = form.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"')[0]
+
+    client.handler.enforce_csrf_checks = True
+    response = client.post(
+        second.get_absolute_url(), {"csrfmiddlewaretoken": value, "body": "Agreed."}
+    )
+    assert response.status_code == 302
+    assert second.posts.filter(author=second_member, body="Agreed.").exists()
+    assert not first.posts.filter(author=second_member).exists()
+
+
+def test_a_reply_with_errors_keeps_what_was_typed_and_is_not_shared(
+    client, member, public_space
+):
+    thread = services.create_thread(
+        author=member, space=public_space, title="Pathways", body="One"
+    )
+    client.force_login(member)
+    client.get(thread.get_absolute_url())
+    too_long = "x" * 20001
+    response = client.post(thread.get_absolute_url(), {"body": too_long})
+    assert response.status_code == 400
+    assert too_long in _reply_form(response.text)
+    assert too_long.encode() not in _shared_text()
