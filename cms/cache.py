@@ -471,16 +471,16 @@ def prefetch_fragments(*names):
             fragments[name] = entry[1]
 
 
-def route_fragment_name(root_page, path_components):
-    """The fragment that says which page a path leads to under a site's root
+def path_url_path(root_page, path_components):
+    """The url_path of the page a request's path names under a site's root."""
+    return root_page.url_path + "".join(f"{part}/" for part in path_components)
+
+
+def route_fragment_name(root_page, url_path):
+    """The fragment that says which page a url_path leads to under a site's root
     (cms.models.HomePage.route); SiteMiddleware reads it with the others."""
-    url_path = root_page.url_path + "".join(f"{part}/" for part in path_components)
     digest = hashlib.md5(url_path.encode(), usedforsecurity=False).hexdigest()
     return f"route:{root_page.pk}:{digest}"
-
-
-_MEDIA = (AbstractImage, AbstractDocument)
-_SHOWN_ON_PAGES = (Page, Site, PageViewRestriction, AbstractRendition, *_MEDIA)
 
 
 def breadcrumbs_fragment_name(url_path):
@@ -496,6 +496,11 @@ def _fragment_key(name):
 # --- Invalidation --------------------------------------------------------------
 
 
+# What pages show besides pages: a change to one of these replaces them.
+_MEDIA = (AbstractImage, AbstractDocument)
+_SHOWN_ON_PAGES = (Page, Site, PageViewRestriction, AbstractRendition, *_MEDIA)
+
+
 @receiver(page_published)
 @receiver(page_unpublished)
 @receiver(post_page_move)
@@ -506,9 +511,7 @@ def _page_changed(sender, **kwargs):
 @receiver(post_delete)
 def _page_deleted(sender, instance, **kwargs):
     # A deleted rendition's file is gone: pages must name the one made next.
-    if isinstance(
-        instance, (Page, Site, PageViewRestriction, AbstractRendition, *_MEDIA)
-    ):
+    if isinstance(instance, _SHOWN_ON_PAGES):
         invalidate()
 
 

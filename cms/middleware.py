@@ -150,13 +150,11 @@ class SiteMiddleware:
                 # And, for a page, which one the path leads to (HomePage.route)
                 # and its breadcrumbs.
                 components = [part for part in request.path_info.split("/") if part]
+                url_path = cache.path_url_path(site.root_page, components)
                 page_fragments = (
                     [
-                        cache.route_fragment_name(site.root_page, components),
-                        cache.breadcrumbs_fragment_name(
-                            site.root_page.url_path
-                            + "".join(f"{part}/" for part in components)
-                        ),
+                        cache.route_fragment_name(site.root_page, url_path),
+                        cache.breadcrumbs_fragment_name(url_path),
                     ]
                     if components
                     else []

@@ -151,7 +151,7 @@ class HomePage(BasePageMixin, Page):
                 .first()
             )
 
-        return cached_fragment(route_fragment_name(self, path_components), deepest)
+        return cached_fragment(route_fragment_name(self, url_path), deepest)
 
     @property
     def featured_pages(self):
