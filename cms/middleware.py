@@ -46,8 +46,9 @@ class PageCacheMiddleware:
                 if entry is not None:
                     return self._replay(request, entry)
                 # Missing or stale: make it, unless another request already is.
-                claimed = state is None and cache.claim(key)
-                if not claimed and state != cache.PASSING:
+                # (A cache that cannot answer claims nothing, None: no waiting.)
+                claimed = cache.claim(key) if state is None else None
+                if state == cache.MAKING or claimed is False:
                     entry = cache.wait_for(key)
                     if entry is not None:
                         return self._replay(request, entry)

@@ -112,3 +112,24 @@ def test_a_page_that_is_never_stored_is_not_made_one_visitor_at_a_time():
     assert all(r["X-Page-Cache"] == "bypass" for r in again)
     assert len(renders) == VISITORS
     assert running["most"] > 1  # made side by side, nobody waited
+
+
+def test_with_redis_down_pages_are_made_without_waiting(settings):
+    # Nothing listens on port 1: every cache call fails and is ignored, as
+    # production's django-redis does (IGNORE_EXCEPTIONS). Nobody can be making
+    # the page, so nobody must wait for it.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+        }
+    }
+    settings.PAGE_CACHE_WAIT_SECONDS = 30
+    settings.PAGE_CACHE_POLL_SECONDS = 5  # a waiter would sleep this long at least
+    started = time.monotonic()
+    response = Client().get("/programme/")
+    assert response.status_code == 200
+    assert response.content == b"The forum's programme"
+    assert time.monotonic() - started < 3  # made at once, without waiting
+    assert len(renders) == 1
