@@ -510,7 +510,7 @@ def _page_changed(sender, **kwargs):
 
 @receiver(post_delete)
 def _page_deleted(sender, instance, **kwargs):
-    # A deleted rendition's file is gone: pages must name the one made next.
+    # A deleted rendition's file is gone too: pages must name the one made next.
     if isinstance(instance, _SHOWN_ON_PAGES):
         invalidate()
 

@@ -291,11 +291,9 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         versions = list(self.versions.order_by("-published_at"))
-        page_url = self.get_url(request)  # with the request's site root paths
         for version in versions:
-            version.url = page_url + self.reverse_subpage(
-                "version", kwargs={"number": version.number}
-            )
+            # Built with the request, which holds the sites' root paths.
+            version.url = self.version_url(version.number, request)
         context.setdefault("shown_version", versions[0] if versions else None)
         context["versions"] = versions
         context["latest_version"] = versions[0] if versions else None
