@@ -568,13 +568,32 @@ def data_version_key(name):
     return _data_key(name)
 
 
-def bump_data_version(name):
+def data_version_keys(*names, timeout=None):
+    """`data_version_key` of several kinds of data in one round trip (two when
+    some are missing and made now).
+
+    `timeout`: seconds a version made now is kept (None: for ever). A version
+    that expires is made anew, which makes what depended on it stale, like a
+    change; versions named after rows (one per thread, say) are kept a while
+    only, so that addresses of rows that do not exist cannot fill the cache.
+    """
+    keys = [_data_key(name) for name in names]
+    cache = caches["default"]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, uuid.uuid4().hex, timeout)
+    return keys
+
+
+def bump_data_version(name, *, timeout=None):
     """The data changed: pages and caches that depend on it are stale, now and
-    again after the commit (one made in between may have read the old rows)."""
+    again after the commit (one made in between may have read the old rows).
+    `timeout` as for `data_version_keys`."""
     key = _data_key(name)
 
     def forget():
-        caches["default"].set(key, uuid.uuid4().hex, None)
+        caches["default"].set(key, uuid.uuid4().hex, timeout)
 
     forget()
     transaction.on_commit(forget)

@@ -10,6 +10,7 @@ class CommunityConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_save
 
+        from . import caching
         from .signals import create_profile
 
         post_save.connect(
@@ -17,3 +18,4 @@ class CommunityConfig(AppConfig):
             sender=get_user_model(),
             dispatch_uid="community_create_profile",
         )
+        caching.connect()

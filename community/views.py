@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import services
+from cms.cache import mark_cacheable, mark_uncacheable
+
+from . import caching, services
 from .emails import user_for_unsubscribe_token
 from .forms import (
     DeleteAccountForm,
@@ -244,6 +246,12 @@ def _handle_post_form(request, form, on_valid, template, context):
 
 def thread_detail(request, pk):
     user = request.user
+    if request.method == "GET" and not user.is_authenticated:
+        # Anonymous readers of a public space share the page (cms.cache) until
+        # the thread or the community changes (community.caching). The
+        # versions are read first: a change while the page is made leaves it
+        # stale at once.
+        mark_cacheable(request, caching.thread_page_keys(pk))
     # Found by its key, then its space is checked (can_read_space): the same
     # rule as Thread.objects.visible_to, without joining memberships here.
     threads = Thread.objects.select_related("space__working_group")
@@ -268,6 +276,8 @@ def thread_detail(request, pk):
     group_member = user.is_authenticated and thread.group_member
     if not can_read_space(user, thread.space, group_member=group_member):
         raise Http404
+    if thread.space.visibility != Space.Visibility.PUBLIC:
+        mark_uncacheable(request)
     posts = _thread_posts(request, thread)
     paginator = Paginator(posts, POSTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
