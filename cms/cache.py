@@ -578,12 +578,24 @@ def data_version_keys(*names, timeout=None):
     only, so that addresses of rows that do not exist cannot fill the cache.
     """
     keys = [_data_key(name) for name in names]
+    _versions(keys, timeout)
+    return keys
+
+
+def data_versions(*names, timeout=None):
+    """The current versions of several kinds of data (made if missing), in one
+    round trip: what a cache of things made from that data puts in its keys."""
+    return _versions([_data_key(name) for name in names], timeout)
+
+
+def _versions(keys, timeout):
     cache = caches["default"]
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
             cache.add(key, uuid.uuid4().hex, timeout)
-    return keys
+            found[key] = cache.get(key)
+    return [found[key] for key in keys]
 
 
 def bump_data_version(name, *, timeout=None):

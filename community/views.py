@@ -150,65 +150,104 @@ def _thread_posts(request, thread):
 CSRF_HOLE = "csrf-token-of-this-request"
 
 
+def _article_context():
+    # The templates' own text is part of every key: a changed template is a miss.
+    return (
+        get_template("community/_post.html").template.source,
+        get_template("community/_post_content.html").template.source,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
+
+
+def _post_digest(post, context):
+    """A digest of everything a post's article shows to every reader (author,
+    name, dates, text, likes, language); None for a post that cannot be shared."""
+    author = post.author
+    facts = repr(
+        (
+            post.pk,
+            author.get_username() if author else None,
+            member_name(author),
+            post.created_at.isoformat(),
+            post.edited_at.isoformat() if post.edited_at else None,
+            post.body_html,
+            post.like_count,
+            context,
+        )
+    )
+    if CSRF_HOLE in facts:
+        return None  # the text itself holds the stand-in: made per request
+    return hashlib.md5(  # noqa: S324 - a cache key, not security
+        facts.encode(), usedforsecurity=False
+    ).hexdigest()
+
+
+def _article_key(post_pk, digest, user, author_id, liked, thread, can_decide):
+    """Where the article of a post is shared: its digest and, for members, only
+    the state of their controls (whether they like it, whether it is theirs,
+    whether they may mark it as the decision), never who they are."""
+    if user.is_authenticated:
+        state = "".join(
+            "1" if fact else "0"
+            for fact in (
+                liked,
+                author_id == user.pk,
+                bool(can_decide) and thread.decision_id != post_pk,
+            )
+        )
+    else:
+        state = "-"
+    return f"community:post-article:{post_pk}:{digest}:{state}"
+
+
+def _token_of(request):
+    """The CSRF token members' articles get (one per page, like the forms')."""
+    if not request.user.is_authenticated:
+        return None
+    return conditional_escape(get_token(request))
+
+
+def _with_token(html, token):
+    if token is not None:
+        html = html.replace(CSRF_HOLE, token)
+    return mark_safe(html)  # noqa: S308 - our template, token escaped
+
+
 def _share_post_html(request, posts, thread, can_decide):
     """Give each post of a public space its whole rendered article
     (`shared_html`) from the shared cache, rendering and storing the missing ones.
 
     An article reads the same for every visitor who sees the same facts about
-    it, and each key is a digest of all of them: what the post shows (author,
-    name, dates, text, likes, language) and, for members, only the state of
-    their controls (whether they like it, whether it is theirs, whether they may
-    mark it as the decision), never who they are. An edit, a like or a new
-    display name makes a new entry: nothing to invalidate. The CSRF token of
-    the request is put in afterwards. Posts of private spaces and hidden posts
-    are never stored (moderators' views of hidden posts are made per request).
+    it (`_post_digest`, `_article_key`). An edit, a like or a new display name
+    makes a new entry: nothing to invalidate. The CSRF token of the request is
+    put in afterwards. Posts of private spaces and hidden posts are never
+    stored (moderators' views of hidden posts are made per request).
+
+    Returns the shared posts' digests (post pk -> digest), for `_page_rows`.
     """
     if thread.space.visibility != Space.Visibility.PUBLIC:
-        return
+        return {}
     shown = [post for post in posts if post.is_visible]
     if not shown:
-        return
+        return {}
     user = request.user
-    member = user.is_authenticated
     template = get_template("community/_post.html")
-    # The templates' own text is part of every key: a changed template is a miss.
-    context = (
-        template.template.source,
-        get_template("community/_post_content.html").template.source,
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-    )
+    context = _article_context()
+    digests = {}
     keys = {}
     for post in shown:
-        author = post.author
-        facts = repr(
-            (
-                post.pk,
-                author.get_username() if author else None,
-                member_name(author),
-                post.created_at.isoformat(),
-                post.edited_at.isoformat() if post.edited_at else None,
-                post.body_html,
-                post.like_count,
-                (
-                    post.liked,
-                    post.author_id == user.pk,
-                    bool(can_decide) and thread.decision_id != post.pk,
-                )
-                if member
-                else None,
-                context,
-            )
+        digest = _post_digest(post, context)
+        if digest is None:
+            continue
+        digests[post.pk] = digest
+        liked = getattr(post, "liked", False)  # annotated for members only
+        keys[post] = _article_key(
+            post.pk, digest, user, post.author_id, liked, thread, can_decide
         )
-        if CSRF_HOLE in facts:
-            continue  # the text itself holds the stand-in: made per request
-        digest = hashlib.md5(  # noqa: S324 - a cache key, not security
-            facts.encode(), usedforsecurity=False
-        ).hexdigest()
-        keys[post] = f"community:post-article:{post.pk}:{digest}"
     cache = caches["default"]
     found = cache.get_many(keys.values())
-    token = conditional_escape(get_token(request)) if member else ""
+    token = _token_of(request)
     missing = {}
     for post, key in keys.items():
         html = found.get(key)
@@ -223,11 +262,95 @@ def _share_post_html(request, posts, thread, can_decide):
                 },
                 request,
             )
-        if member:
-            html = html.replace(CSRF_HOLE, token)
-        post.shared_html = mark_safe(html)  # noqa: S308 - our template, token escaped
+        post.shared_html = _with_token(html, token)
     if missing:
         cache.set_many(missing, POST_HTML_TIMEOUT)
+    return digests
+
+
+class _SharedPost:
+    """A post of a page made from the shared cache: what the thread page reads."""
+
+    def __init__(self, pk, created_at, shared_html):
+        self.pk = pk
+        self.created_at = created_at
+        self.shared_html = shared_html
+
+
+def _page_rows_key(thread, number):
+    """Where a page of a public thread is kept as rows (count, and each post's
+    pk, author, date and digest): under the thread's and the community's
+    versions (community.caching), so any change to what it lists is a miss."""
+    versions = ":".join(caching.thread_versions(thread.pk))
+    context = hashlib.md5(  # noqa: S324 - a cache key, not security
+        repr(_article_context()).encode(), usedforsecurity=False
+    ).hexdigest()
+    return f"community:thread-rows:{thread.pk}:{number}:{versions}:{context}"
+
+
+def _page_from_shared_cache(request, thread, rows_key, can_decide):
+    """The page of posts from the shared cache, without loading the posts: the
+    kept rows name each post's article, and a member's likes among them are
+    read in one small query. None when anything is missing (then the page is
+    made from the database, and kept)."""
+    kept = caches["default"].get(rows_key)
+    if kept is None:
+        return None
+    count, rows = kept
+    user = request.user
+    liked = set()
+    if user.is_authenticated and rows:
+        liked = set(
+            Reaction.objects.filter(
+                user=user, post_id__in=[pk for pk, *_rest in rows]
+            ).values_list("post_id", flat=True)
+        )
+    keys = [
+        _article_key(pk, digest, user, author_id, pk in liked, thread, can_decide)
+        for pk, author_id, _created_at, digest in rows
+    ]
+    found = caches["default"].get_many(keys)
+    if len(found) != len(keys):
+        return None
+    page = Paginator(range(count), POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    token = _token_of(request)
+    page.object_list = [
+        _SharedPost(pk, created_at, _with_token(found[key], token))
+        for (pk, _author_id, created_at, _digest), key in zip(rows, keys, strict=True)
+    ]
+    return page
+
+
+def _page_of_posts(request, thread, can_decide):
+    """The page of posts asked for, its posts with their rendered articles.
+
+    Readers who see what every reader sees (a public space, not a moderator,
+    a plain page number) get it from the shared cache when it is there."""
+    user = request.user
+    number = request.GET.get("page", "1")
+    rows_key = None
+    if (
+        request.method == "GET"
+        and thread.space.visibility == Space.Visibility.PUBLIC
+        and number.isdigit()
+        and len(number) < 8
+        and not is_moderator(user)
+    ):
+        rows_key = _page_rows_key(thread, number)
+        page = _page_from_shared_cache(request, thread, rows_key, can_decide)
+        if page is not None:
+            return page
+    paginator = Paginator(_thread_posts(request, thread), POSTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    digests = _share_post_html(request, page.object_list, thread, can_decide)
+    if rows_key and len(digests) == len(page.object_list):
+        rows = [
+            (post.pk, post.author_id, post.created_at, digests[post.pk])
+            for post in page.object_list
+        ]
+        caches["default"].set(rows_key, (paginator.count, rows), POST_HTML_TIMEOUT)
+    return page
 
 
 def _handle_post_form(request, form, on_valid, template, context):
@@ -278,14 +401,11 @@ def thread_detail(request, pk):
         raise Http404
     if thread.space.visibility != Space.Visibility.PUBLIC:
         mark_uncacheable(request)
-    posts = _thread_posts(request, thread)
-    paginator = Paginator(posts, POSTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    shown = list(page.object_list)
     can_decide = bool(thread.space.working_group_id) and (
         is_moderator(user) or group_member
     )
-    _share_post_html(request, shown, thread, can_decide)
+    page = _page_of_posts(request, thread, can_decide)
+    shown = page.object_list
     first_unread = None
     watching = False
     if user.is_authenticated:

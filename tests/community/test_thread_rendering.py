@@ -5,6 +5,8 @@ nothing from a private space or a hidden post is shared."""
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from community import services
 from community.models import Profile, Space
@@ -253,3 +255,29 @@ def test_a_reply_with_errors_keeps_what_was_typed_and_is_not_shared(
     assert response.status_code == 400
     assert too_long in _reply_form(response.text)
     assert too_long.encode() not in _shared_text()
+
+
+def test_a_repeat_view_lists_the_page_without_loading_its_posts(
+    client, member, second_member, public_space
+):
+    thread = services.create_thread(
+        author=member, space=public_space, title="Pathways", body="Opening"
+    )
+    replies = [
+        services.reply(author=member, thread=thread, body=f"Reply {n}")
+        for n in range(3)
+    ]
+    services.toggle_like(user=second_member, post=replies[1])
+    client.force_login(member)
+    client.get(thread.get_absolute_url())  # lists the page and keeps it
+
+    client.force_login(second_member)
+    client.get(thread.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(thread.get_absolute_url()).text
+    assert not [q for q in queries if 'FROM "community_post"' in q["sql"]]
+    assert "Opening" in html and "Reply 2" in html
+    assert ">Unlike</button>" in _actions(html, replies[1])
+    assert ">Like</button>" in _actions(html, replies[0])
+    assert 'name="csrfmiddlewaretoken" value="' in _actions(html, replies[0])
+    assert CSRF_HOLE not in html
