@@ -7,7 +7,7 @@ runs, so permission changes take effect at once, without reindexing.
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
@@ -74,6 +74,16 @@ def on_site_search_changed(sender, **kwargs):
     bump(SITE_INDEX)
 
 
+def on_audience_changed(sender, **kwargs):
+    """A working-group membership, or the groups a collection's restriction
+    admits: members' audiences (search.site.member_audience) are stale."""
+    from cms.cache import bump_data_version
+
+    from .site import AUDIENCE
+
+    bump_data_version(AUDIENCE)
+
+
 def on_task_finished(sender, task_result, **kwargs):
     # Wagtail's own index (pages, documents, threads, posts) is updated by a
     # task of its own, which may finish after ours.
@@ -123,6 +133,19 @@ def connect():
                 sender=model,
                 dispatch_uid=f"search_site_{model.__name__}_{id(signal)}",
             )
+    from community.models import Membership
+
+    for signal in (post_save, post_delete):
+        signal.connect(
+            on_audience_changed,
+            sender=Membership,
+            dispatch_uid=f"search_audience_membership_{id(signal)}",
+        )
+    m2m_changed.connect(
+        on_audience_changed,
+        sender=CollectionViewRestriction.groups.through,
+        dispatch_uid="search_audience_restriction_groups",
+    )
     task_finished.connect(on_task_finished, dispatch_uid="search_site_tasks")
     for signal in (post_save, post_delete):
         signal.connect(

@@ -239,6 +239,48 @@ def visible_space_ids(user):
     )
 
 
+# Bumped by what changes a member's audience besides spaces, collections and
+# permissions: working-group memberships and the groups a collection's
+# restriction admits (search.signals).
+AUDIENCE = "search-audience"
+
+
+def member_audience(user):
+    """What a signed-in member may see of the site index: the tree paths of the
+    collections closed to them, the ids of the spaces they may read, and
+    whether they moderate (moderators read hidden posts).
+
+    Kept per member under the versions of everything it follows: the site
+    index's (spaces, collections, their restrictions), the permissions' (groups,
+    group memberships: cms.permissions) and the audience's own (working-group
+    memberships, a restriction's groups). So a change counts from the next
+    search, as when it was read from the database each time.
+    """
+    from cms.cache import data_version_keys
+    from cms.permissions import VERSION_KEY as PERMISSIONS
+    from community.managers import is_moderator
+
+    from .registry import _data_name
+
+    keys = [*data_version_keys(_data_name(SITE_INDEX), AUDIENCE), PERMISSIONS]
+    versions = cache.get_many(keys)
+    key = None
+    if len(versions) == len(keys):
+        facts = repr((user.pk, user.is_superuser, [versions[k] for k in keys]))
+        key = f"search:audience:{hashlib.sha256(facts.encode()).hexdigest()}"
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
+    audience = (
+        restricted_collection_paths(user),
+        visible_space_ids(user),
+        is_moderator(user),
+    )
+    if key:
+        cache.set(key, audience, cache_timeout())
+    return audience
+
+
 def visible_threads(user):
     from community.models import Thread
 
@@ -423,14 +465,14 @@ class DatabaseSiteEngine:
         again once the index has caught up; the catalogue's own); and, kind by
         kind, what this visitor may see: the collections closed to them, the
         spaces they may read and whether they moderate (moderators read hidden
-        posts), and the catalogue's audience. For members those are read now,
-        from the database, so a new permission or membership takes effect at
-        once; anonymous visitors see the public spaces and the collections
-        without restrictions, and every change to spaces, collections or their
-        restrictions bumps the site index's version (search.signals).
+        posts), and the catalogue's audience. For members those are kept under
+        the versions of what decides them (`member_audience`), so a new
+        permission or membership takes effect at once; anonymous visitors see
+        the public spaces and the collections without restrictions, and every
+        change to spaces, collections or their restrictions bumps the site
+        index's version (search.signals).
         """
         from cms.cache import current_version
-        from community.managers import is_moderator
 
         from .registry import get_index
 
@@ -449,11 +491,7 @@ class DatabaseSiteEngine:
             audience,
         )
         if user is not None and user.is_authenticated:
-            facts += (
-                restricted_collection_paths(user),
-                visible_space_ids(user),
-                is_moderator(user),
-            )
+            facts += member_audience(user)
         digest = hashlib.sha256(repr(facts).encode()).hexdigest()
         return f"search:site:{digest}"
 
