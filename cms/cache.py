@@ -24,12 +24,19 @@ depend on (`depends_on`: keys in the default cache whose value changes with
 the data, such as a search index's version): an entry also records those
 values, and is a hit only while they are unchanged.
 
+A hit never runs the view, so anything the view does besides making the
+response is lost for it. A view that must do something on every request (count
+a search for the popular-queries report) does it itself and also registers it
+with `on_hit(request, "dotted.path", *args)`: the entry keeps the path and the
+arguments, and the middleware calls them again on each hit it answers.
+
 The middleware (cms.middleware.PageCacheMiddleware) answers from here before
 sessions, authentication or the database are touched.
 """
 
 import contextvars
 import hashlib
+import logging
 import math
 import re
 import time
@@ -44,12 +51,15 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from wagtail import hooks
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage, AbstractRendition
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
 # The version read once per request (PageCacheMiddleware opens the scope), so
@@ -189,6 +199,34 @@ def mark_cacheable(request, depends_on=()):
             request._page_cache_depends = values
 
 
+def on_hit(request, path, *args):
+    """Call `path(*args)` (a dotted path to a function) again on each cache hit
+    that answers this request's URL, once the response is stored.
+
+    For a view's side effects that must happen on every request, such as
+    counting a search: the view does them itself for this request; hits do not
+    run it. The arguments are pickled with the entry. Paths are resolved when
+    registered (a typo fails here, not on a hit) and trusted when replayed:
+    entries are written by this code only, and whoever could write to the
+    cache could already run code through the pickled entries.
+    """
+    import_string(path)
+    request._page_cache_on_hit = [
+        *getattr(request, "_page_cache_on_hit", ()),
+        (path, args),
+    ]
+
+
+def replay_on_hit(effects):
+    """Call what the view registered with `on_hit`; one that fails is logged,
+    and the page is served all the same."""
+    for path, args in effects:
+        try:
+            import_string(path)(*args)
+        except Exception:
+            logger.exception("Page cache: %s failed on a hit", path)
+
+
 def valid_until(request, moment):
     """The response shows something that changes by itself at `moment` (an
     aware datetime: registration opens or closes): no shared copy may outlive
@@ -256,12 +294,20 @@ def store(key, version, request, response, lifetime):
     content, headers = freeze(response)
     depends = getattr(request, "_page_cache_depends", {})
     entry = ({VERSION_KEY: version, **depends}, content, headers)
+    effects = getattr(request, "_page_cache_on_hit", ())
+    if effects:
+        # Only entries with something to replay have the fourth item, so that
+        # everything else keeps the shape that processes before `on_hit` read.
+        entry = (*entry, tuple(effects))
     _cache().set(key, entry, lifetime)
 
 
 def lookup(key):
     """The current version, the entry stored for it under `key` (or None), and
     the state of the page's making (`MAKING`, `PASSING` or None; see `claim`).
+
+    An entry is `(content, headers, effects)`: what to send, and what to call
+    on the hit (`on_hit`, `replay_on_hit`).
 
     One round trip to the cache reads all three; an entry that depends on other
     versions (`mark_cacheable(depends_on=…)`) costs a second one to check them.
@@ -273,12 +319,12 @@ def lookup(key):
     entry = values.get(key)
     if entry is None:
         return version, None, state
-    versions, content, headers = entry
+    versions, content, headers, *effects = entry
     if not isinstance(versions, dict) or versions.pop(VERSION_KEY, None) != version:
         return version, None, state
     if versions and caches["default"].get_many(list(versions)) != versions:
         return version, None, state
-    return version, (content, headers), state
+    return version, (content, headers, effects[0] if effects else ()), state
 
 
 # --- The stampede guard ----------------------------------------------------------

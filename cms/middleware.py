@@ -97,7 +97,11 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _replay(request, entry):
-        content, headers = entry
+        content, headers, effects = entry
+        # What the view would have done besides answering (cache.on_hit), except
+        # for HEAD requests: monitors and link checkers, whom nobody counts.
+        if request.method != "HEAD":
+            cache.replay_on_hit(effects)
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value

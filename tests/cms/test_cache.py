@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import Page, PageViewRestriction
 
-from cms.cache import cache_public, valid_until
+from cms.cache import cache_public, on_hit, valid_until
 from cms.models import HomePage, StandardPage
 
 pytestmark = pytest.mark.django_db
@@ -224,6 +224,60 @@ def test_the_cache_keeps_a_changing_page_only_until_its_change(rf, settings):
     assert shared_lifetime(request) == 0
 
 
+# --- Side effects replayed on hits ----------------------------------------------
+
+
+@pytest.fixture
+def visits():
+    VISITS.clear()
+    yield VISITS
+    VISITS.clear()
+
+
+@pytest.mark.urls("tests.cms.test_cache")
+def test_a_hit_replays_what_the_view_registered(client, member, visits):
+    assert Client().get("/counted/?topic=badges")["X-Page-Cache"] == "miss"
+    assert visits == ["badges"]  # the view itself
+    for _ in range(2):
+        assert Client().get("/counted/?topic=badges")["X-Page-Cache"] == "hit"
+    assert visits == ["badges"] * 3
+
+    # A revalidation is a visit too; a HEAD request (a monitor) is not.
+    etag = Client().get("/counted/?topic=badges")["ETag"]
+    revalidated = Client().get("/counted/?topic=badges", HTTP_IF_NONE_MATCH=etag)
+    assert revalidated.status_code == 304
+    assert Client().head("/counted/?topic=badges")["X-Page-Cache"] == "hit"
+    assert visits == ["badges"] * 5  # the miss, two hits, the ETag's, the 304
+
+    client.force_login(member)
+    assert client.get("/counted/?topic=badges")["X-Page-Cache"] == "bypass"
+    assert visits == ["badges"] * 6
+
+
+@pytest.mark.urls("tests.cms.test_cache")
+def test_a_failing_side_effect_does_not_fail_the_hit(client, visits, caplog):
+    Client().get("/counted/?topic=boom")
+    response = Client().get("/counted/?topic=boom")
+    assert response["X-Page-Cache"] == "hit"
+    assert _html(response) == "About boom"
+    assert "tests.cms.test_cache.count_visit failed on a hit" in caplog.text
+
+
+def test_a_mistyped_side_effect_fails_when_registered(rf):
+    with pytest.raises(ImportError):
+        on_hit(rf.get("/"), "tests.cms.test_cache.no_such_function")
+
+
+def test_entries_stored_before_side_effects_are_still_hits():
+    from django.core.cache import cache
+
+    from cms.cache import VERSION_KEY, current_version, lookup
+
+    version = current_version()
+    cache.set("pagecache:old", ({VERSION_KEY: version}, b"Old", [("X-A", "1")]))
+    assert lookup("pagecache:old")[1] == (b"Old", [("X-A", "1")], ())
+
+
 # --- Previews, private pages, forms ------------------------------------------
 
 
@@ -396,6 +450,25 @@ def opening(request):
     return HttpResponse(f"Registration opens in {seconds} seconds")
 
 
+VISITS = []
+
+
+def count_visit(topic):
+    if topic == "boom":
+        raise RuntimeError("the counter is down")
+    VISITS.append(topic)
+
+
+@cache_public
+def counted(request):
+    """Counts each visit, as site search counts each query."""
+    topic = request.GET["topic"]
+    if topic != "boom":
+        count_visit(topic)
+    on_hit(request, "tests.cms.test_cache.count_visit", topic)
+    return HttpResponse(f"About {topic}")
+
+
 class SubscribeForm(forms.Form):
     email = forms.EmailField()
 
@@ -417,5 +490,6 @@ urlpatterns = [
     path("plain/", plain),
     path("opening/", opening),
     path("subscribe/", subscribe),
+    path("counted/", counted),
     path("", include("cms.urls")),
 ]
