@@ -1,4 +1,9 @@
-"""The site-wide search page (/search/) and suggestions as you type."""
+"""The site-wide search page (/search/) and suggestions as you type.
+
+Anonymous visitors' search pages are kept in the shared page cache (cms.cache)
+until a page, the site index, the catalogue or the promotions change; each hit
+still counts the query for the popular-queries report (`cms.cache.on_hit`).
+"""
 
 import logging
 from urllib.parse import urlencode
@@ -10,12 +15,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from cms.cache import mark_cacheable, on_hit
+
 from .base import clean_text
 from .popular import count_hit
-from .registry import version
+from .registry import page_cache_keys, version
 from .signals import PROMOTIONS
 from .site import (
+    CATALOGUE_INDEX,
     KINDS,
+    SITE_INDEX,
     SearchUnavailable,
     SiteHit,
     get_site_engine,
@@ -51,18 +60,26 @@ def promoted_queries():
     return queries
 
 
-def promoted_hits(text):
-    """Staff's promoted results for this query (live, public pages only), and
-    the query's hit counted for the popular-queries report.
+def count_search(request, text):
+    """Count this query for the popular-queries report, now and on each page
+    cache hit that answers the same URL (which does not run the view).
 
-    The hit is added up in memory and written in batches (search.popular);
-    a query costs a query only when it has promotions.
+    The hit is added up in memory and written in batches (search.popular).
+    Returns the normalised query string.
     """
-    from wagtail.contrib.search_promotions.models import SearchPromotion
     from wagtail.search.utils import normalise_query_string
 
     query_string = normalise_query_string(text)
     count_hit(query_string)
+    on_hit(request, "search.popular.count_hit", query_string)
+    return query_string
+
+
+def promoted_hits(query_string):
+    """Staff's promoted results for this (normalised) query, live public pages
+    only; a query costs a query only when it has promotions."""
+    from wagtail.contrib.search_promotions.models import SearchPromotion
+
     if query_string not in promoted_queries():
         return []
     promotions = (
@@ -88,8 +105,18 @@ def _url(**params):
     return "?" + urlencode({key: value for key, value in params.items() if value})
 
 
+def page_cache_depends_on():
+    """What an anonymous search page shows besides pages (whose changes bump
+    the page cache's own version): the site index (documents, discussions,
+    spaces, collections), the catalogue and staff's promotions."""
+    return page_cache_keys(SITE_INDEX, CATALOGUE_INDEX, PROMOTIONS)
+
+
 @require_GET
 def search(request):
+    if not request.user.is_authenticated:
+        # Members' results include what only they may see: never shared.
+        mark_cacheable(request, page_cache_depends_on())
     text = clean_text(request.GET.get("q", ""))
     kind = request.GET.get("kind", "")
     kind = kind if kind in KINDS else ""
@@ -100,7 +127,7 @@ def search(request):
     try:
         result = get_site_engine().search(text, user=request.user, kind=kind, page=page)
         if text and page == 1:
-            promoted = promoted_hits(text)
+            promoted = promoted_hits(count_search(request, text))
     except SearchUnavailable:
         logger.warning("Search is unavailable", exc_info=True)
         status = 503
