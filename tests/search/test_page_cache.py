@@ -11,6 +11,8 @@ from wagtail.contrib.search_promotions.models import (
 )
 
 from community.models import Post, Space
+from credentials.models import MicroCredential
+from credentials.search import index_credentials
 from search import popular
 from tests.search.test_site import add_entry, add_page, add_thread, search
 
@@ -127,13 +129,21 @@ def test_a_new_page_shows_in_the_next_search(home_page, commit):
     assert "Forum recap" in response.text
 
 
-def test_a_new_catalogue_entry_shows_in_the_next_search(db):
+def test_a_new_or_imported_catalogue_entry_shows_in_the_next_search(db):
     search(Client(), "tungsten")
     assert "Welding basics" not in cached("tungsten").text
-    add_entry("Welding basics", description="Learn tungsten welding.")
+    entry = add_entry("Welding basics", description="Learn tungsten welding.")
     response = search(Client(), "tungsten")
     assert response["X-Page-Cache"] == "miss"
     assert "Welding basics" in response.text
+
+    # The CSV import writes rows in bulk and bumps only the catalogue's version.
+    assert "Welding basics" in cached("tungsten").text
+    MicroCredential.objects.filter(pk=entry.pk).update(title="Tungsten arc welding")
+    index_credentials([entry.pk])
+    response = search(Client(), "tungsten")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Tungsten arc welding" in response.text
 
 
 def test_a_saved_post_shows_in_the_next_search(open_space, commit):
