@@ -587,9 +587,13 @@ def test_a_repeated_search_is_answered_from_the_cache(
     home_page,
     member,
     commit,
+    settings,
     django_assert_num_queries,
     django_assert_max_num_queries,
 ):
+    # The result cache on its own: the page cache would answer visitors first
+    # (tests/search/test_page_cache.py).
+    settings.PAGE_CACHE_ENABLED = False
     space = Space.objects.create(name="Open", slug="open", visibility="public")
     with commit():
         _fill(home_page, space, 3)
