@@ -62,6 +62,8 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
+# Where an entry keeps what to call on each hit (`on_hit`), beside its versions.
+ON_HIT_KEY = "pagecache:on-hit"
 # The version read once per request (PageCacheMiddleware opens the scope), so
 # the fragments of one page cost one round trip each to the cache, not two.
 _request_version = contextvars.ContextVar("page_cache_request_version", default=None)
@@ -293,13 +295,14 @@ def store(key, version, request, response, lifetime):
     versions of what the view said it depends on, for `lifetime` seconds."""
     content, headers = freeze(response)
     depends = getattr(request, "_page_cache_depends", {})
-    entry = ({VERSION_KEY: version, **depends}, content, headers)
+    versions = {VERSION_KEY: version, **depends}
     effects = getattr(request, "_page_cache_on_hit", ())
     if effects:
-        # Only entries with something to replay have the fourth item, so that
-        # everything else keeps the shape that processes before `on_hit` read.
-        entry = (*entry, tuple(effects))
-    _cache().set(key, entry, lifetime)
+        # Kept with the versions, where a process from before `on_hit` (in a
+        # rolling restart) sees a version that is not in the cache: a miss,
+        # not an entry of a shape it cannot read.
+        versions[ON_HIT_KEY] = tuple(effects)
+    _cache().set(key, (versions, content, headers), lifetime)
 
 
 def lookup(key):
@@ -319,12 +322,13 @@ def lookup(key):
     entry = values.get(key)
     if entry is None:
         return version, None, state
-    versions, content, headers, *effects = entry
+    versions, content, headers = entry
     if not isinstance(versions, dict) or versions.pop(VERSION_KEY, None) != version:
         return version, None, state
+    effects = versions.pop(ON_HIT_KEY, ())
     if versions and caches["default"].get_many(list(versions)) != versions:
         return version, None, state
-    return version, (content, headers, effects[0] if effects else ()), state
+    return version, (content, headers, effects), state
 
 
 # --- The stampede guard ----------------------------------------------------------

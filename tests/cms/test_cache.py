@@ -278,6 +278,24 @@ def test_entries_stored_before_side_effects_are_still_hits():
     assert lookup("pagecache:old")[1] == (b"Old", [("X-A", "1")], ())
 
 
+@pytest.mark.urls("tests.cms.test_cache")
+def test_an_entry_with_side_effects_is_a_miss_to_a_process_from_before_them(visits):
+    """In a rolling restart, workers still running the code from before
+    `on_hit` read the same entries: they must see a stale entry, not fail."""
+    from django.core.cache import cache
+
+    from cms.cache import VERSION_KEY, cache_key, current_version
+
+    response = Client().get("/counted/?topic=badges")
+    assert response["X-Page-Cache"] == "miss"
+    key = cache_key(response.wsgi_request)
+    # What such a process did: three items, then every version checked.
+    versions, content, _headers = cache.get(key)
+    assert versions.pop(VERSION_KEY) == current_version()
+    assert cache.get_many(list(versions)) != versions
+    assert b"About badges" in content
+
+
 # --- Previews, private pages, forms ------------------------------------------
 
 
