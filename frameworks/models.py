@@ -290,7 +290,11 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        versions = list(self.versions.order_by("-published_at"))
+        # The list shows numbers, dates and summaries: not each version's
+        # snapshot of the whole page and its text, the largest columns.
+        versions = list(
+            self.versions.defer("content", "text").order_by("-published_at")
+        )
         for version in versions:
             # Built with the request, which holds the sites' root paths.
             version.url = self.version_url(version.number, request)

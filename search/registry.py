@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from cms.cache import bump_data_version, data_version, data_version_key
+from cms.cache import bump_data_version, data_version, data_version_keys
 
 _indexes = {}
 
@@ -63,7 +63,7 @@ def version(index_name):
 def page_cache_keys(*index_names):
     """The version keys of these indexes, each made if missing: what a page that
     shows their rows depends on in the shared page cache (cms.cache)."""
-    return [data_version_key(_data_name(name)) for name in index_names]
+    return data_version_keys(*(_data_name(name) for name in index_names))
 
 
 def bump(index_name):
