@@ -539,6 +539,11 @@ def breadcrumbs_fragment_name(url_path):
     return f"breadcrumbs:{url_path}"
 
 
+def footer_fragment_name(site_pk):
+    """The site's footer in the request's language ({% site_footer %})."""
+    return f"site-footer:{site_pk}:{translation.get_language()}"
+
+
 def _fragment_key(name):
     return f"fragment:{name}"
 

@@ -165,7 +165,10 @@ class SiteMiddleware:
                     else []
                 )
                 cache.prefetch_fragments(
-                    f"site-settings:{site.pk}", f"main-menu:{site.pk}", *page_fragments
+                    f"site-settings:{site.pk}",
+                    f"main-menu:{site.pk}",
+                    cache.footer_fragment_name(site.pk),
+                    *page_fragments,
                 )
             # What Site.find_for_request would store, without asking again.
             request._wagtail_site = site or None

@@ -1,8 +1,14 @@
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Page, Site
 
-from cms.cache import breadcrumbs_fragment_name, cached_fragment
+from cms.cache import (
+    breadcrumbs_fragment_name,
+    cached_fragment,
+    footer_fragment_name,
+)
 from cms.permissions import may_access_admin
 
 register = template.Library()
@@ -33,6 +39,25 @@ def main_menu(context):
             state = "page" if current_path == item.path else "true"
         items.append((item, state))
     return items
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    """The footer (includes/footer.html): the same on every page of a site in
+    a language, for members too, so rendered once and shared until the next
+    page or settings change (SiteMiddleware reads it with the other fragments
+    of the page frame). It shows the site settings and nothing of the visitor.
+    """
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+
+    def render():
+        return render_to_string("includes/footer.html", request=request)
+
+    if site is None:
+        return render()
+    # Our template's output, kept as a plain string.
+    return mark_safe(cached_fragment(footer_fragment_name(site.pk), render))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)

@@ -193,6 +193,25 @@ def test_changed_site_settings_show_to_members_at_once(client, home_page, member
     assert "Lakeshore Programme" in _get(client, WHY)[0]
 
 
+def test_the_footer_is_shared_and_follows_the_site_settings(client, home_page, member):
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.coordinator_name = "Ada Coordinator"
+    settings.coordinator_email = "ada@example.org"
+    settings.save()
+    html = _get(client, WHY)[0]
+    assert "Ada Coordinator" in html and "mailto:ada@example.org" in html
+    client.force_login(member)
+    footer = html.split('<footer class="site-footer">', 1)[1].split("</footer>")[0]
+    assert footer in _get(client, WHY)[0]  # members get the same shared footer
+
+    settings.coordinator_email = "events@example.org"
+    settings.save()
+    html = _get(client, WHY)[0]
+    assert "mailto:events@example.org" in html and "ada@example.org" not in html
+    client.logout()
+    assert "mailto:events@example.org" in _get(client, WHY)[0]
+
+
 def test_breadcrumbs_follow_a_renamed_section(client, home_page):
     section = StandardPage(title="Resources", slug="resources")
     home_page.add_child(instance=section)
