@@ -117,6 +117,8 @@ def bench_environment(database):
         "CONN_MAX_AGE": "60",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "GUNICORN_ACCESS_LOG": "",
+        # Pages and fragments name rows by id: each database its own keys.
+        "CACHE_KEY_PREFIX": f"mc-{database}",
     }
     if redis_available():
         env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")

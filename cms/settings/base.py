@@ -139,12 +139,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # local memory otherwise. "renditions" is the cache Wagtail uses for image
 # renditions when it exists.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Sites (or databases: the benchmark) that share one Redis keep apart by prefix.
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "mc")
 if REDIS_URL:
     CACHES = {
         alias: {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"mc-{alias}",
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-{alias}",
             "TIMEOUT": 600,
             "OPTIONS": {"IGNORE_EXCEPTIONS": True},
         }

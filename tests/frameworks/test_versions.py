@@ -195,3 +195,24 @@ def test_each_version_page_names_itself_as_canonical(client, two_versions):
     html = client.get("/frameworks/framework/").content.decode()
     (canonical,) = re.findall(r'<link rel="canonical" href="([^"]+)">', html)
     assert canonical.endswith("/frameworks/framework/")
+
+
+def test_versions_and_downloads_follow_a_publish_and_a_renamed_document(
+    client, two_versions, member
+):
+    page, _pdf_1_0, _pdf_1_1 = two_versions
+    client.force_login(member)
+    html = client.get("/frameworks/framework/").text  # kept for every visitor
+    assert "Framework 1.1 PDF" in html and ">1.2<" not in html
+
+    pdf_1_2 = make_document("Framework 1.2 PDF", draft=True)
+    publish_new_version(page, "1.2", SECTIONS_1_0, [pdf_1_2], summary="Back to two.")
+    for visitor in (client, type(client)()):
+        html = visitor.get("/frameworks/framework/").text
+        versions = html.split('id="fw-versions-heading"', 1)[1]
+        assert ">1.2<" in versions and "Back to two." in versions
+        assert "Framework 1.2 PDF" in html and "Framework 1.1 PDF" not in html
+
+    pdf_1_2.title = "Framework 1.2 (final) PDF"
+    pdf_1_2.save()
+    assert "Framework 1.2 (final) PDF" in client.get("/frameworks/framework/").text
