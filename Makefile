@@ -50,7 +50,7 @@ serve: $(STAMP)
 worker: $(STAMP)
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) db_worker
 
-## The benchmark on PostgreSQL (database mc_bench): about 6 minutes
+## The benchmark on PostgreSQL (database mc_bench): about 5 minutes
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
