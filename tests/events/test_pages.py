@@ -320,7 +320,7 @@ def test_my_registrations_needs_sign_in(client, db):
 
 # Pinned: a change that makes these lists cost more shows up here.
 EVENT_INDEX_QUERIES = 5
-EVENT_PAGE_QUERIES = 2
+EVENT_PAGE_QUERIES = 1
 
 
 def _cards(response):
@@ -436,3 +436,31 @@ def test_expired_guest_link_takes_no_seat(client, event, monkeypatch):
     assert "more than three days old" in response.content.decode()
     guest.refresh_from_db()
     assert guest.status == "pending"
+
+
+def test_the_event_page_follows_seats_and_the_members_own_registration(
+    client, make_event, user, other_member, settings, django_capture_on_commit_callbacks
+):
+    """Seats taken and the member's registration are kept in the cache between
+    views (under the registrations' version): every change shows at once."""
+    settings.PAGE_CACHE_ENABLED = False  # every view is made, from what is kept
+    event = make_event(capacity=1)
+    client.force_login(user)
+    assert "Registration open" in client.get(event.url).text
+    assert "You are registered" not in client.get(event.url).text
+
+    mine = services.register(
+        event=event, user=user, name="Mira", email=user.email, email_verified=True
+    )
+    html = client.get(event.url).text
+    assert "You are registered. Your seat is confirmed." in html
+    # Another member sees the event full, not Mira's registration.
+    other = type(client)()
+    other.force_login(other_member)
+    html = other.get(event.url).text
+    assert "The event is full" in html and "You are registered" not in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel(registration=mine)
+    assert "You are registered" not in client.get(event.url).text
+    assert "Registration open" in other.get(event.url).text

@@ -13,7 +13,7 @@ from tests.budget import assert_within
 pytestmark = pytest.mark.django_db
 
 # (anonymous, signed in as a member); the page cache is off, as in the benchmark.
-EVENT_PAGE = (2, 4)
+EVENT_PAGE = (1, 2)
 WEBINAR_PAGE = (4, 5)
 
 
