@@ -607,20 +607,13 @@ def _data_key(name):
 def data_version(name):
     """The current version of one kind of data (a random token, made if
     missing); caches of what is made from that data carry it in their keys."""
-    key = _data_key(name)
-    cache = caches["default"]
-    value = cache.get(key)
-    if value is None:
-        cache.add(key, uuid.uuid4().hex, None)
-        value = cache.get(key)
-    return value
+    return data_versions(name)[0]
 
 
 def data_version_key(name):
     """The version key (default cache) of one kind of data that some pages show,
     made if missing: what those pages name in `depends_on`."""
-    data_version(name)
-    return _data_key(name)
+    return data_version_keys(name)[0]
 
 
 def data_version_keys(*names, timeout=None):

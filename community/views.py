@@ -224,7 +224,7 @@ def _share_post_html(request, posts, thread, can_decide):
     put in afterwards. Posts of private spaces and hidden posts are never
     stored (moderators' views of hidden posts are made per request).
 
-    Returns the shared posts' digests (post pk -> digest), for `_page_rows`.
+    Returns the shared posts' digests (post pk -> digest), for `_page_of_posts`.
     """
     if thread.space.visibility != Space.Visibility.PUBLIC:
         return {}
