@@ -188,12 +188,16 @@ def mark_cacheable(request, depends_on=()):
 
     `depends_on`: version keys (in the default cache) of the data the response
     shows; their values are read now, before the response is made, so that a
-    change while it is being made leaves the stored entry stale at once.
+    change while it is being made leaves the stored entry stale at once. A
+    mapping of those keys to the values the caller has just read, before
+    making anything (`data_versions`), is taken as it is.
     """
     if getattr(request, "_page_cache", None) is not None:
         return
     request._page_cache = True
-    if depends_on:
+    if isinstance(depends_on, dict):
+        request._page_cache_depends = dict(depends_on)
+    elif depends_on:
         values = caches["default"].get_many(list(depends_on))
         if len(values) != len(set(depends_on)):
             request._page_cache = False  # a version not made yet: nothing to check
@@ -607,7 +611,8 @@ def _data_key(name):
 def data_version(name):
     """The current version of one kind of data (a random token, made if
     missing); caches of what is made from that data carry it in their keys."""
-    return data_versions(name)[0]
+    key = _data_key(name)
+    return _versions([key], None)[0]
 
 
 def data_version_key(name):
@@ -632,8 +637,10 @@ def data_version_keys(*names, timeout=None):
 
 def data_versions(*names, timeout=None):
     """The current versions of several kinds of data (made if missing), in one
-    round trip: what a cache of things made from that data puts in its keys."""
-    return _versions([_data_key(name) for name in names], timeout)
+    round trip, by version key: what a cache of things made from that data puts
+    in its keys, and what `mark_cacheable` takes as `depends_on` (read already)."""
+    keys = [_data_key(name) for name in names]
+    return dict(zip(keys, _versions(keys, timeout), strict=True))
 
 
 def _versions(keys, timeout):

@@ -17,7 +17,7 @@ which sends no signal.
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save
 
-from cms.cache import bump_data_version, data_version_keys, data_versions
+from cms.cache import bump_data_version, data_versions
 
 COMMUNITY = "community"
 # A thread's version is kept a day (then made anew, which only costs one
@@ -31,15 +31,9 @@ def _thread_data(thread_id):
     return f"community:thread:{thread_id}"
 
 
-def thread_page_keys(thread_id):
-    """The version keys a cached page of this thread depends on."""
-    return data_version_keys(
-        COMMUNITY, _thread_data(thread_id), timeout=THREAD_VERSION_TIMEOUT
-    )
-
-
 def thread_versions(thread_id):
-    """The versions themselves, for caches of what the thread page is made of."""
+    """What a page of this thread depends on, by version key: for the page
+    cache (`mark_cacheable`) and the kept rows of its pages alike."""
     return data_versions(
         COMMUNITY, _thread_data(thread_id), timeout=THREAD_VERSION_TIMEOUT
     )

@@ -277,11 +277,11 @@ class _SharedPost:
         self.shared_html = shared_html
 
 
-def _page_rows_key(thread, number):
+def _page_rows_key(thread, number, versions):
     """Where a page of a public thread is kept as rows (count, and each post's
     pk, author, date and digest): under the thread's and the community's
     versions (community.caching), so any change to what it lists is a miss."""
-    versions = ":".join(caching.thread_versions(thread.pk))
+    versions = ":".join(versions.values())
     context = hashlib.md5(  # noqa: S324 - a cache key, not security
         repr(_article_context()).encode(), usedforsecurity=False
     ).hexdigest()
@@ -321,11 +321,12 @@ def _page_from_shared_cache(request, thread, rows_key, can_decide):
     return page
 
 
-def _page_of_posts(request, thread, can_decide):
+def _page_of_posts(request, thread, can_decide, versions=None):
     """The page of posts asked for, its posts with their rendered articles.
 
     Readers who see what every reader sees (a public space, not a moderator,
-    a plain page number) get it from the shared cache when it is there."""
+    a plain page number) get it from the shared cache when it is there.
+    `versions`: the thread's (community.caching.thread_versions), if read."""
     user = request.user
     number = request.GET.get("page", "1")
     rows_key = None
@@ -336,7 +337,9 @@ def _page_of_posts(request, thread, can_decide):
         and len(number) < 8
         and not is_moderator(user)
     ):
-        rows_key = _page_rows_key(thread, number)
+        rows_key = _page_rows_key(
+            thread, number, versions or caching.thread_versions(thread.pk)
+        )
         page = _page_from_shared_cache(request, thread, rows_key, can_decide)
         if page is not None:
             return page
@@ -369,12 +372,14 @@ def _handle_post_form(request, form, on_valid, template, context):
 
 def thread_detail(request, pk):
     user = request.user
+    versions = None
     if request.method == "GET" and not user.is_authenticated:
         # Anonymous readers of a public space share the page (cms.cache) until
         # the thread or the community changes (community.caching). The
         # versions are read first: a change while the page is made leaves it
         # stale at once.
-        mark_cacheable(request, caching.thread_page_keys(pk))
+        versions = caching.thread_versions(pk)
+        mark_cacheable(request, versions)
     # Found by its key, then its space is checked (can_read_space): the same
     # rule as Thread.objects.visible_to, without joining memberships here.
     threads = Thread.objects.select_related("space__working_group")
@@ -404,7 +409,7 @@ def thread_detail(request, pk):
     can_decide = bool(thread.space.working_group_id) and (
         is_moderator(user) or group_member
     )
-    page = _page_of_posts(request, thread, can_decide)
+    page = _page_of_posts(request, thread, can_decide, versions)
     shown = page.object_list
     first_unread = None
     watching = False
