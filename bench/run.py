@@ -479,8 +479,8 @@ def print_load(scenarios, results, full, other_rows=()):
         target = TARGETS[scenario["kind"]]
         verdict = ""
         if scenario["kind"] == "cached" and hits < 0.5:
-            # Pages with a form (a CSRF token) or per-visitor data are never
-            # shared: anonymous visitors get them uncached, as the next rows do.
+            # A page that is not shared (one that shows per-visitor data)
+            # reaches anonymous visitors uncached, as the next rows do.
             verdict = "not page-cached: the uncached target applies"
         elif "p95" in target:
             met = result["p95"] <= target["p95"] and result["rps"] >= target.get(

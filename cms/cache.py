@@ -10,8 +10,16 @@ anonymous visitor:
   `page_cache_enabled = False` (a page may name what else it depends on with a
   `page_cache_depends_on()` method); Django views opt in with `@cache_public`, or
   `mark_cacheable(request)` in their body;
-- the response is a 200, not streamed, sets no cookie (a CSRF token in a form
-  sets one, so forms are never shared) and does not say private or no-store.
+- the response is a 200, not streamed, sets no cookie and does not say
+  private or no-store.
+
+A page with a form (an event's registration form, a contact form) is the same
+for every visitor but for the CSRF token. Its shared copy is made with a
+stand-in where the token goes (`csrf_token` renders `CSRF_HOLE` on such a
+request: cms.context_processors.csrf) and is stored uncompressed; every
+response made from it, the first and each hit, gets the visitor's own token
+(from their CSRF cookie, or a new one set with that response) and is private to
+them. No token is ever stored in the shared cache.
 
 Entries carry the version number kept in the cache itself, and a hit is an
 entry whose version is the current one: one round trip reads both. Publishing,
@@ -64,6 +72,10 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "pagecache:version"
 # Where an entry keeps what to call on each hit (`on_hit`), beside its versions.
 ON_HIT_KEY = "pagecache:on-hit"
+# Where an entry notes that its body holds the CSRF stand-in, beside its versions.
+CSRF_HOLE_KEY = "pagecache:csrf-hole"
+# The stand-in for the visitor's CSRF token in a shared copy: as long as a token.
+CSRF_HOLE = "page-cache-csrf-token-of-this-visitor".ljust(64, "-")
 # The version read once per request (PageCacheMiddleware opens the scope), so
 # the fragments of one page cost one round trip each to the cache, not two.
 _request_version = contextvars.ContextVar("page_cache_request_version", default=None)
@@ -254,6 +266,35 @@ def shared_lifetime(request):
     return lifetime
 
 
+def may_share(request):
+    """Whether the response being made may still end up in the shared cache:
+    the view opted in and the visitor is anonymous."""
+    if getattr(request, "_page_cache", None) is not True:
+        return False
+    if not request_may_use_cache(request):
+        return False
+    user = getattr(request, "user", None)
+    return user is None or not user.is_authenticated
+
+
+class CsrfTokenHole:
+    """What `{{ csrf_token }}` is on a request whose page may be shared: it
+    renders `CSRF_HOLE` and notes that the response must have the visitor's
+    token put in (`has_csrf_hole`; cms.middleware fills it)."""
+
+    def __init__(self, request):
+        self._request = request
+
+    def __str__(self):
+        self._request._page_cache_csrf_hole = True
+        return CSRF_HOLE
+
+
+def has_csrf_hole(request):
+    """Whether this request's response holds `CSRF_HOLE` for its token."""
+    return getattr(request, "_page_cache_csrf_hole", False)
+
+
 def mark_uncacheable(request):
     """Keep this request's response out of the shared cache, whatever else says."""
     request._page_cache = False
@@ -300,6 +341,8 @@ def store(key, version, request, response, lifetime):
     content, headers = freeze(response)
     depends = getattr(request, "_page_cache_depends", {})
     versions = {VERSION_KEY: version, **depends}
+    if has_csrf_hole(request):
+        versions[CSRF_HOLE_KEY] = True
     effects = getattr(request, "_page_cache_on_hit", ())
     if effects:
         # Kept with the versions, where a process from before `on_hit` (in a
@@ -313,8 +356,9 @@ def lookup(key):
     """The current version, the entry stored for it under `key` (or None), and
     the state of the page's making (`MAKING`, `PASSING` or None; see `claim`).
 
-    An entry is `(content, headers, effects)`: what to send, and what to call
-    on the hit (`on_hit`, `replay_on_hit`).
+    An entry is `(content, headers, effects, csrf_hole)`: what to send, what
+    to call on the hit (`on_hit`, `replay_on_hit`) and whether the content
+    holds `CSRF_HOLE` for the visitor's token.
 
     One round trip to the cache reads all three; an entry that depends on other
     versions (`mark_cacheable(depends_on=…)`) costs a second one to check them.
@@ -330,16 +374,17 @@ def lookup(key):
     if not isinstance(versions, dict) or versions.pop(VERSION_KEY, None) != version:
         return version, None, state
     effects = versions.pop(ON_HIT_KEY, ())
+    csrf_hole = versions.pop(CSRF_HOLE_KEY, False)
     if versions and caches["default"].get_many(list(versions)) != versions:
         return version, None, state
-    return version, (content, headers, effects), state
+    return version, (content, headers, effects, csrf_hole), state
 
 
 # --- The stampede guard ----------------------------------------------------------
 # When a page is missing or stale (after a publish, say) and many visitors ask
 # for it at once, one request makes it while the others wait a moment for the
 # stored copy, instead of all of them making it at the same time. A page that
-# turns out not to be storable (a form with a CSRF token, an error) is marked
+# turns out not to be storable (a form with errors, a cookie set) is marked
 # PASSING for a while, so that nobody waits for it.
 
 MAKING = "making"

@@ -2,7 +2,9 @@
 
 Place it after WhiteNoise and before GZip, sessions and authentication: a hit
 is answered without a database query, and what is stored is the compressed
-body that clients accepting gzip get.
+body that clients accepting gzip get (except for a page with a form, stored
+with a stand-in for the CSRF token and compressed once each visitor's token is
+in: see cms.cache).
 """
 
 import time
@@ -10,6 +12,8 @@ import time
 from django.conf import settings
 from django.http import HttpResponse
 from django.http.request import split_domain_port
+from django.middleware import gzip
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
@@ -26,6 +30,10 @@ from . import cache
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        # Used for responses that get the visitor's CSRF token here, after the
+        # inner middleware has run (or, for a hit, without it).
+        self._csrf = CsrfViewMiddleware(get_response)
+        self._gzip = gzip.GZipMiddleware(get_response)
 
     def __call__(self, request):
         token = cache.request_scope()
@@ -57,17 +65,41 @@ class PageCacheMiddleware:
         try:
             response = self.get_response(request)
             lifetime = cache.shared_lifetime(request) if key else 0
+            csrf_hole = cache.has_csrf_hole(request)
             if lifetime and cache.response_is_storable(request, response):
-                self._make_public(response, lifetime)
+                if not csrf_hole:
+                    self._make_public(response, lifetime)
                 cache.store(key, version, request, response, lifetime)
                 stored = True
                 response["X-Page-Cache"] = "miss"
+                if csrf_hole:
+                    response = self._fill_csrf_hole(request, response)
                 return response
         finally:
             if claimed:
                 cache.release(key, stored=stored)
+        if csrf_hole:
+            response = self._fill_csrf_hole(request, response)
         response["X-Page-Cache"] = "bypass"
         return self._label_private(request, response)
+
+    def _fill_csrf_hole(self, request, response):
+        """Put the visitor's CSRF token where the shared copy has `CSRF_HOLE`
+        (their cookie's, or a new one set now), then compress: the response is
+        theirs alone, so browsers keep it to themselves and proxies not at all."""
+        if "CSRF_COOKIE" not in request.META:
+            self._csrf.process_request(request)  # a hit: the inner one never ran
+        token = get_token(request)
+        response.content = response.content.replace(
+            cache.CSRF_HOLE.encode(), token.encode()
+        )
+        response["Content-Length"] = str(len(response.content))
+        for name in ("ETag", "Last-Modified"):
+            if response.has_header(name):
+                del response[name]
+        add_never_cache_headers(response)
+        self._csrf.process_response(request, response)  # the cookie, if new
+        return self._gzip.process_response(request, response)
 
     @staticmethod
     def _make_public(response, lifetime):
@@ -95,9 +127,8 @@ class PageCacheMiddleware:
             add_never_cache_headers(response)  # private, no-cache, no-store
         return response
 
-    @staticmethod
-    def _replay(request, entry):
-        content, headers, effects = entry
+    def _replay(self, request, entry):
+        content, headers, effects, csrf_hole = entry
         # What the view would have done besides answering (cache.on_hit), except
         # for HEAD requests: monitors and link checkers, whom nobody counts.
         if request.method != "HEAD":
@@ -105,6 +136,10 @@ class PageCacheMiddleware:
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
+        if csrf_hole:
+            response = self._fill_csrf_hole(request, response)
+            response["X-Page-Cache"] = "hit"
+            return response
         conditional = get_conditional_response(
             request,
             etag=response.get("ETag"),
@@ -178,3 +213,14 @@ class SiteMiddleware:
                 "site-root-paths", Site.get_site_root_paths
             )
         return self.get_response(request)
+
+
+class GZipMiddleware(gzip.GZipMiddleware):
+    """Django's, except for a page whose CSRF token is still to be put in: the
+    page cache stores that one uncompressed and compresses each visitor's copy
+    (PageCacheMiddleware._fill_csrf_hole)."""
+
+    def process_response(self, request, response):
+        if cache.has_csrf_hole(request):
+            return response
+        return super().process_response(request, response)

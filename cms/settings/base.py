@@ -75,7 +75,7 @@ MIDDLEWARE = [
     # Caching (issue 8): the page cache answers before sessions and the database;
     # GZip and conditional GET sit inside it so that it stores compressed bodies.
     "cms.middleware.PageCacheMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    "cms.middleware.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.site",
+                "cms.context_processors.csrf",
             ],
         },
     },

@@ -69,8 +69,11 @@ def _token(html):
 def test_each_guest_registers_with_the_token_of_their_own_page(event):
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first_page = first.get(event.url).content.decode()
-    second_page = second.get(event.url).content.decode()
+    served = second.get(event.url)
+    assert served["X-Page-Cache"] == "hit"  # the shared copy, with its own token
+    second_page = served.content.decode()
     assert "Full name" in second_page and "Privacy notice" in second_page
+    assert _token(first_page) != _token(second_page)
 
     for guest, page, name in ((second, second_page, "Sam"), (first, first_page, "Fay")):
         response = guest.post(
