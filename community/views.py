@@ -288,28 +288,41 @@ def _page_rows_key(thread, number, versions):
     return f"community:thread-rows:{thread.pk}:{number}:{versions}:{context}"
 
 
+def _likes_key(rows_key, user):
+    """Where a member's likes among a kept page's posts are kept: beside its
+    rows, under the same versions."""
+    return f"{rows_key}:liked-by:{user.pk}"
+
+
 def _page_from_shared_cache(request, thread, rows_key, can_decide):
     """The page of posts from the shared cache, without loading the posts: the
     kept rows name each post's article, and a member's likes among them are
-    read in one small query. None when anything is missing (then the page is
-    made from the database, and kept)."""
-    kept = caches["default"].get(rows_key)
+    kept beside them, under the same versions (a like made or taken back
+    bumps the thread's), or read in one small query. None when anything is
+    missing (then the page is made from the database, and kept)."""
+    user = request.user
+    likes_key = _likes_key(rows_key, user) if user.is_authenticated else None
+    store = caches["default"]
+    found = store.get_many([key for key in (rows_key, likes_key) if key])
+    kept = found.get(rows_key)
     if kept is None:
         return None
     count, rows = kept
-    user = request.user
     liked = set()
-    if user.is_authenticated and rows:
-        liked = set(
-            Reaction.objects.filter(
-                user=user, post_id__in=[pk for pk, *_rest in rows]
-            ).values_list("post_id", flat=True)
-        )
+    if likes_key and rows:
+        liked = found.get(likes_key)
+        if liked is None:
+            liked = set(
+                Reaction.objects.filter(
+                    user=user, post_id__in=[pk for pk, *_rest in rows]
+                ).values_list("post_id", flat=True)
+            )
+            store.set(likes_key, liked, POST_HTML_TIMEOUT)
     keys = [
         _article_key(pk, digest, user, author_id, pk in liked, thread, can_decide)
         for pk, author_id, _created_at, digest in rows
     ]
-    found = caches["default"].get_many(keys)
+    found = store.get_many(keys)
     if len(found) != len(keys):
         return None
     page = Paginator(range(count), POSTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -352,7 +365,13 @@ def _page_of_posts(request, thread, can_decide, versions=None):
             (post.pk, post.author_id, post.created_at, digests[post.pk])
             for post in page.object_list
         ]
-        caches["default"].set(rows_key, (paginator.count, rows), POST_HTML_TIMEOUT)
+        kept = {rows_key: (paginator.count, rows)}
+        if user.is_authenticated:
+            # The member's likes among them, as _page_from_shared_cache keeps them.
+            kept[_likes_key(rows_key, user)] = {
+                post.pk for post in page.object_list if post.liked
+            }
+        caches["default"].set_many(kept, POST_HTML_TIMEOUT)
     return page
 
 

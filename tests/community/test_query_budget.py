@@ -10,7 +10,7 @@ from tests.conftest import make_user
 pytestmark = pytest.mark.django_db
 
 # (anonymous, signed in as a member); the page cache is off, as in the benchmark.
-THREAD_PAGE = (1, 3)
+THREAD_PAGE = (1, 2)
 
 
 @pytest.fixture(autouse=True)
