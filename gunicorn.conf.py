@@ -2,17 +2,23 @@
 
 Environment: BIND (127.0.0.1:8000), WEB_CONCURRENCY (workers; 2 x cores + 1),
 GUNICORN_THREADS (threads per worker; 4), GUNICORN_ACCESS_LOG ("-" for stdout,
-empty for none), FORWARDED_ALLOW_IPS (the reverse proxy's address).
+empty for none), FORWARDED_ALLOW_IPS (the reverse proxy's address),
+GUNICORN_WORKER_CLASS (gunicorn's own "gthread" to compare with ours).
 """
 
 import gc
 import multiprocessing
 import os
 
+from cms.gunicorn_worker import free_slot, take_slot
+
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-# Threads let a worker keep connections alive and overlap database waits.
-worker_class = "gthread"
+# Threads let a worker keep connections alive and overlap database waits; this
+# gthread worker takes no more than its share of them (cms/gunicorn_worker.py).
+worker_class = os.environ.get(
+    "GUNICORN_WORKER_CLASS", "cms.gunicorn_worker.BalancedThreadWorker"
+)
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 keepalive = 5
 timeout = 30
@@ -47,3 +53,9 @@ def pre_fork(server, worker):
     # them all, a pause of 100 ms or more in the middle of some request; it
     # also keeps the pages shared with the workers untouched (copy-on-write).
     gc.freeze()
+    # Where the worker counts its connections for the others to see.
+    take_slot(server, worker)
+
+
+def child_exit(server, worker):
+    free_slot(server, worker)
