@@ -597,8 +597,9 @@ def main(argv=None):
     import django
 
     django.setup()
+    from django.core.cache import cache
+
     from bench.seed import bench_member
-    from cms.cache import invalidate
 
     say(
         f"Benchmark ({mode}) on database {database}; cache: "
@@ -606,7 +607,7 @@ def main(argv=None):
     )
     build_data(sizes, sys.stdout)
     say(f"[{time.monotonic() - started:.0f} s] seeded")
-    invalidate()  # nothing cached by an earlier run may answer
+    cache.clear()  # nothing cached by an earlier run may answer
     seeded = {}
     from bench import seed as bench_seed
 

@@ -6,10 +6,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        # The page cache's Wagtail hook and invalidation signals.
-        from . import (
-            cache,  # noqa: F401
-            permissions,
-        )
+        # Cache-Control for Wagtail pages, and purges of the HTTP cache in front.
+        from . import http_cache
 
-        permissions.connect()
+        http_cache.connect()

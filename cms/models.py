@@ -2,6 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -19,11 +20,10 @@ from wagtail.contrib.forms.models import (
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page, Site
+from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
-from .cache import cached_fragment, route_fragment_name
 from .fields import StreamField
 from .tasks import send_contact_email
 
@@ -57,22 +57,35 @@ class BasePageMixin(models.Model):
     class Meta:
         abstract = True
 
+    def get_view_restrictions(self):
+        """Wagtail's view restrictions of this page and its ancestors (through
+        an alias, its source's), in one query where Wagtail takes two; read
+        from the database each time. The page's own check, just made while
+        serving it (cms.http_cache), is handed to Wagtail's check that follows
+        instead of being asked again."""
+        from wagtail.models import PageViewRestriction
+
+        checked = self.__dict__.pop("_view_restrictions_checked", None)
+        if checked is not None:
+            return checked
+        step = self.steplen
+        paths = [self.path[:end] for end in range(step, len(self.path or "") + 1, step)]
+        chain = Page.objects.filter(path__in=paths)
+        return PageViewRestriction.objects.filter(
+            Q(page__in=chain.filter(alias_of__isnull=True))
+            | Q(page__in=chain.filter(alias_of__isnull=False).values("alias_of"))
+        )
+
+    def cache_tags(self):
+        """Tags (cms.http_cache) naming what this page shows besides itself and
+        other pages, so that a change to that data purges it from the shared
+        cache. Override in pages that show other data (seats left, entries)."""
+        return []
+
     @property
     def meta_description(self):
         """The description for search engines: the SEO field, else the summary."""
         return self.search_description or self.summary
-
-    def get_view_restrictions(self):
-        """Wagtail's restrictions of this page and its ancestors (two queries on
-        every page view), or none at once when the cached restricted and alias
-        paths show that none can apply."""
-        from wagtail.models import PageViewRestriction
-
-        from .cache import may_have_view_restrictions
-
-        if not may_have_view_restrictions(self):
-            return PageViewRestriction.objects.none()
-        return super().get_view_restrictions()
 
 
 class IndexPageMixin(BasePageMixin):
@@ -115,10 +128,9 @@ class HomePage(BasePageMixin, Page):
         page's url_path is its parent's plus its slug, so the pages on a path
         are known from the URL; the deepest that exists takes the rest of the
         path (a sub-route such as an event's register/), as Wagtail would
-        have handed it on. Which page that is (its id and type) is kept as a
-        shared fragment, replaced by every publish, move or deletion, so a
-        page costs one query: its own row. Liveness, privacy and previews are
-        checked as before, by that page's route and serve.
+        have handed it on: one query for the path, one for that page's row.
+        Liveness, privacy and previews are checked as before, by that page's
+        route and serve.
         """
         if path_components:
             found = self._deepest_on_path(path_components)
@@ -139,19 +151,16 @@ class HomePage(BasePageMixin, Page):
             url_path += f"{component}/"
             prefixes.append(url_path)
 
-        def deepest():
-            return (
-                Page.objects.filter(
-                    url_path__in=prefixes,
-                    path__startswith=self.path,
-                    depth__gt=self.depth,
-                )
-                .order_by("-depth")
-                .values_list("pk", "content_type_id", "depth")
-                .first()
+        return (
+            Page.objects.filter(
+                url_path__in=prefixes,
+                path__startswith=self.path,
+                depth__gt=self.depth,
             )
-
-        return cached_fragment(route_fragment_name(self, url_path), deepest)
+            .order_by("-depth")
+            .values_list("pk", "content_type_id", "depth")
+            .first()
+        )
 
     @property
     def featured_pages(self):
@@ -300,25 +309,3 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
-
-    @classmethod
-    def for_request(cls, request):
-        """The settings every page shows, from the shared cache.
-
-        Saving settings replaces every cached fragment (cms.cache). The admin's
-        settings form reads `for_site`, which always goes to the database.
-        """
-        attr_name = cls.get_cache_attr_name()
-        if hasattr(request, attr_name):
-            return getattr(request, attr_name)
-        site = Site.find_for_request(request)
-        if site is None:
-            return super().for_request(request)
-        from .cache import cached_fragment
-
-        instance = cached_fragment(
-            f"site-settings:{site.pk}", lambda: cls.for_site(site)
-        )
-        instance._request = request
-        setattr(request, attr_name, instance)
-        return instance

@@ -14,3 +14,12 @@ def send_contact_email(*, subject, body, recipients, reply_to=None):
         reply_to=[reply_to] if reply_to else None,
         headers={"Auto-Submitted": "auto-generated"},
     ).send()
+
+
+@task()
+def purge_http_cache(tags):
+    """Ask the shared HTTP caches to drop what is tagged with `tags` (retried
+    and logged in cms.http_cache.send_purge)."""
+    from .http_cache import send_purge
+
+    send_purge(tags)

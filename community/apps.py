@@ -10,7 +10,9 @@ class CommunityConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_save
 
-        from . import caching
+        from cms.http_cache import purge_on_change
+
+        from .models import Post, Profile, Reaction, Space, Thread
         from .signals import create_profile
 
         post_save.connect(
@@ -18,4 +20,10 @@ class CommunityConfig(AppConfig):
             sender=get_user_model(),
             dispatch_uid="community_create_profile",
         )
-        caching.connect()
+        # Public spaces' pages show threads, posts, likes and members' names;
+        # every one of them carries this tag (community.views).
+        for model in (Thread, Post, Reaction, Space, Profile, get_user_model()):
+            # Signing in saves last_login only: nothing that shows.
+            purge_on_change(
+                model, lambda row: ["community"], unseen_fields={"last_login"}
+            )

@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import caching, markdown
+from cms.http_cache import purge_tags
+
+from . import markdown
 from .managers import is_moderator
 from .models import (
     Flag,
@@ -268,7 +270,7 @@ def reply(*, author, thread, body):
         post, known = _new_post(thread=thread, author=author, body=body)
         Thread.objects.filter(pk=thread.pk).update(
             reply_count=F("reply_count") + 1, last_activity_at=post.created_at
-        )  # the new post's signal has bumped the thread's version (caching)
+        )  # the new post's signal purges the community's pages
         ThreadWatch.objects.get_or_create(thread=thread, user=author)
         _touch_read(author, thread, post.created_at)
         _notify(post=post, mentions=known, new_thread=False)
@@ -317,7 +319,7 @@ def _recount(thread_id):
         thread_id=thread_id, deleted_at__isnull=True, hidden_at__isnull=True
     ).count()
     Thread.objects.filter(pk=thread_id).update(reply_count=max(visible - 1, 0))
-    caching.thread_changed(thread_id)
+    purge_tags(["community"])  # .update() sends no signal
 
 
 def toggle_like(*, user, post):
@@ -343,7 +345,7 @@ def mark_decision(*, user, post):
         raise CommunityError(_("Only the working group can mark its decision."))
     with transaction.atomic():
         Thread.objects.filter(pk=thread.pk).update(decision=post)
-        caching.thread_changed(thread.pk)  # .update() sends no signal
+        purge_tags(["community"])  # .update() sends no signal
         ModerationLog.objects.create(
             actor=user, action=ModerationLog.Action.DECISION, post=post, thread=thread
         )

@@ -1,28 +1,22 @@
-import hashlib
 import json
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import get_template
-from django.utils import timezone, translation
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from cms.cache import mark_cacheable, mark_uncacheable
+from cms import http_cache
 
-from . import caching, services
+from . import services
 from .emails import user_for_unsubscribe_token
 from .forms import (
     DeleteAccountForm,
@@ -50,12 +44,9 @@ from .models import (
     ThreadWatch,
     WorkingGroup,
 )
-from .templatetags.community_tags import member_name
 
 THREADS_PER_PAGE = 30
 POSTS_PER_PAGE = 20
-# Rendered posts are keyed by their content, so this only bounds the cache's size.
-POST_HTML_TIMEOUT = 60 * 60
 MEMBERS_PER_PAGE = 30
 
 
@@ -75,6 +66,7 @@ def _bad_request(request, template, context):
 
 
 def index(request):
+    http_cache.cache_publicly(request, "community")
     spaces = (
         Space.objects.visible_to(request.user)
         .select_related("working_group")
@@ -92,6 +84,8 @@ def index(request):
 
 def space_detail(request, slug):
     space = _visible_space(request, slug)
+    if space.visibility == Space.Visibility.PUBLIC:
+        http_cache.cache_publicly(request, "community", f"space-{space.pk}")
     threads = space.threads.select_related("author__community_profile").order_by(
         "-is_pinned", "-last_activity_at", "-pk"
     )
@@ -146,232 +140,11 @@ def _thread_posts(request, thread):
     return posts
 
 
-# Stands in for the visitor's CSRF token in the shared copies of posts.
-CSRF_HOLE = "csrf-token-of-this-request"
-
-
-def _article_context():
-    # The templates' own text is part of every key: a changed template is a miss.
-    return (
-        get_template("community/_post.html").template.source,
-        get_template("community/_post_content.html").template.source,
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-    )
-
-
-def _post_digest(post, context):
-    """A digest of everything a post's article shows to every reader (author,
-    name, dates, text, likes, language); None for a post that cannot be shared."""
-    author = post.author
-    facts = repr(
-        (
-            post.pk,
-            author.get_username() if author else None,
-            member_name(author),
-            post.created_at.isoformat(),
-            post.edited_at.isoformat() if post.edited_at else None,
-            post.body_html,
-            post.like_count,
-            context,
-        )
-    )
-    if CSRF_HOLE in facts:
-        return None  # the text itself holds the stand-in: made per request
-    return hashlib.md5(  # noqa: S324 - a cache key, not security
-        facts.encode(), usedforsecurity=False
-    ).hexdigest()
-
-
-def _article_key(post_pk, digest, user, author_id, liked, thread, can_decide):
-    """Where the article of a post is shared: its digest and, for members, only
-    the state of their controls (whether they like it, whether it is theirs,
-    whether they may mark it as the decision), never who they are."""
-    if user.is_authenticated:
-        state = "".join(
-            "1" if fact else "0"
-            for fact in (
-                liked,
-                author_id == user.pk,
-                bool(can_decide) and thread.decision_id != post_pk,
-            )
-        )
-    else:
-        state = "-"
-    return f"community:post-article:{post_pk}:{digest}:{state}"
-
-
-def _token_of(request):
-    """The CSRF token members' articles get (one per page, like the forms')."""
-    if not request.user.is_authenticated:
-        return None
-    return conditional_escape(get_token(request))
-
-
-def _with_token(html, token):
-    if token is not None:
-        html = html.replace(CSRF_HOLE, token)
-    return mark_safe(html)  # noqa: S308 - our template, token escaped
-
-
-def _share_post_html(request, posts, thread, can_decide):
-    """Give each post of a public space its whole rendered article
-    (`shared_html`) from the shared cache, rendering and storing the missing ones.
-
-    An article reads the same for every visitor who sees the same facts about
-    it (`_post_digest`, `_article_key`). An edit, a like or a new display name
-    makes a new entry: nothing to invalidate. The CSRF token of the request is
-    put in afterwards. Posts of private spaces and hidden posts are never
-    stored (moderators' views of hidden posts are made per request).
-
-    Returns the shared posts' digests (post pk -> digest), for `_page_of_posts`.
-    """
-    if thread.space.visibility != Space.Visibility.PUBLIC:
-        return {}
-    shown = [post for post in posts if post.is_visible]
-    if not shown:
-        return {}
-    user = request.user
-    template = get_template("community/_post.html")
-    context = _article_context()
-    digests = {}
-    keys = {}
-    for post in shown:
-        digest = _post_digest(post, context)
-        if digest is None:
-            continue
-        digests[post.pk] = digest
-        liked = getattr(post, "liked", False)  # annotated for members only
-        keys[post] = _article_key(
-            post.pk, digest, user, post.author_id, liked, thread, can_decide
-        )
-    cache = caches["default"]
-    found = cache.get_many(keys.values())
-    token = _token_of(request)
-    missing = {}
-    for post, key in keys.items():
-        html = found.get(key)
-        if html is None:
-            html = missing[key] = template.render(
-                {
-                    "post": post,
-                    "user": user,
-                    "thread": thread,
-                    "can_decide": can_decide,
-                    "csrf_token": CSRF_HOLE,
-                },
-                request,
-            )
-        post.shared_html = _with_token(html, token)
-    if missing:
-        cache.set_many(missing, POST_HTML_TIMEOUT)
-    return digests
-
-
-class _SharedPost:
-    """A post of a page made from the shared cache: what the thread page reads."""
-
-    def __init__(self, pk, created_at, shared_html):
-        self.pk = pk
-        self.created_at = created_at
-        self.shared_html = shared_html
-
-
-def _page_rows_key(thread, number, versions):
-    """Where a page of a public thread is kept as rows (count, and each post's
-    pk, author, date and digest): under the thread's and the community's
-    versions (community.caching), so any change to what it lists is a miss."""
-    versions = ":".join(versions.values())
-    context = hashlib.md5(  # noqa: S324 - a cache key, not security
-        repr(_article_context()).encode(), usedforsecurity=False
-    ).hexdigest()
-    return f"community:thread-rows:{thread.pk}:{number}:{versions}:{context}"
-
-
-def _likes_key(rows_key, user):
-    """Where a member's likes among a kept page's posts are kept: beside its
-    rows, under the same versions."""
-    return f"{rows_key}:liked-by:{user.pk}"
-
-
-def _page_from_shared_cache(request, thread, rows_key, can_decide):
-    """The page of posts from the shared cache, without loading the posts: the
-    kept rows name each post's article, and a member's likes among them are
-    kept beside them, under the same versions (a like made or taken back
-    bumps the thread's), or read in one small query. None when anything is
-    missing (then the page is made from the database, and kept)."""
-    user = request.user
-    likes_key = _likes_key(rows_key, user) if user.is_authenticated else None
-    store = caches["default"]
-    found = store.get_many([key for key in (rows_key, likes_key) if key])
-    kept = found.get(rows_key)
-    if kept is None:
-        return None
-    count, rows = kept
-    liked = set()
-    if likes_key and rows:
-        liked = found.get(likes_key)
-        if liked is None:
-            liked = set(
-                Reaction.objects.filter(
-                    user=user, post_id__in=[pk for pk, *_rest in rows]
-                ).values_list("post_id", flat=True)
-            )
-            store.set(likes_key, liked, POST_HTML_TIMEOUT)
-    keys = [
-        _article_key(pk, digest, user, author_id, pk in liked, thread, can_decide)
-        for pk, author_id, _created_at, digest in rows
-    ]
-    found = store.get_many(keys)
-    if len(found) != len(keys):
-        return None
-    page = Paginator(range(count), POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    token = _token_of(request)
-    page.object_list = [
-        _SharedPost(pk, created_at, _with_token(found[key], token))
-        for (pk, _author_id, created_at, _digest), key in zip(rows, keys, strict=True)
-    ]
-    return page
-
-
-def _page_of_posts(request, thread, can_decide, versions=None):
-    """The page of posts asked for, its posts with their rendered articles.
-
-    Readers who see what every reader sees (a public space, not a moderator,
-    a plain page number) get it from the shared cache when it is there.
-    `versions`: the thread's (community.caching.thread_versions), if read."""
-    user = request.user
-    number = request.GET.get("page", "1")
-    rows_key = None
-    if (
-        request.method == "GET"
-        and thread.space.visibility == Space.Visibility.PUBLIC
-        and number.isdigit()
-        and len(number) < 8
-        and not is_moderator(user)
-    ):
-        rows_key = _page_rows_key(
-            thread, number, versions or caching.thread_versions(thread.pk)
-        )
-        page = _page_from_shared_cache(request, thread, rows_key, can_decide)
-        if page is not None:
-            return page
+def _page_of_posts(request, thread):
+    """The page of posts asked for, loaded in a fixed number of queries."""
     paginator = Paginator(_thread_posts(request, thread), POSTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    digests = _share_post_html(request, page.object_list, thread, can_decide)
-    if rows_key and len(digests) == len(page.object_list):
-        rows = [
-            (post.pk, post.author_id, post.created_at, digests[post.pk])
-            for post in page.object_list
-        ]
-        kept = {rows_key: (paginator.count, rows)}
-        if user.is_authenticated:
-            # The member's likes among them, as _page_from_shared_cache keeps them.
-            kept[_likes_key(rows_key, user)] = {
-                post.pk for post in page.object_list if post.liked
-            }
-        caches["default"].set_many(kept, POST_HTML_TIMEOUT)
     return page
 
 
@@ -391,14 +164,6 @@ def _handle_post_form(request, form, on_valid, template, context):
 
 def thread_detail(request, pk):
     user = request.user
-    versions = None
-    if request.method == "GET" and not user.is_authenticated:
-        # Anonymous readers of a public space share the page (cms.cache) until
-        # the thread or the community changes (community.caching). The
-        # versions are read first: a change while the page is made leaves it
-        # stale at once.
-        versions = caching.thread_versions(pk)
-        mark_cacheable(request, versions)
     # Found by its key, then its space is checked (can_read_space): the same
     # rule as Thread.objects.visible_to, without joining memberships here.
     threads = Thread.objects.select_related("space__working_group")
@@ -423,12 +188,14 @@ def thread_detail(request, pk):
     group_member = user.is_authenticated and thread.group_member
     if not can_read_space(user, thread.space, group_member=group_member):
         raise Http404
-    if thread.space.visibility != Space.Visibility.PUBLIC:
-        mark_uncacheable(request)
+    if thread.space.visibility == Space.Visibility.PUBLIC:
+        http_cache.cache_publicly(
+            request, "community", f"space-{thread.space_id}", f"thread-{thread.pk}"
+        )
     can_decide = bool(thread.space.working_group_id) and (
         is_moderator(user) or group_member
     )
-    page = _page_of_posts(request, thread, can_decide, versions)
+    page = _page_of_posts(request, thread)
     shown = page.object_list
     first_unread = None
     watching = False

@@ -8,9 +8,9 @@ from django.http import Http404
 from ninja import Query, Router, Schema
 from pydantic import BaseModel
 
-from cms.cache import mark_cacheable
+from cms import http_cache
 from search.base import MAX_PER_PAGE, SearchQuery
-from search.registry import get_engine, get_index, page_cache_keys
+from search.registry import get_engine, get_index
 
 from .managers import skill_list_prefetch
 from .models import MicroCredential, slug_url_maker
@@ -158,8 +158,7 @@ def _summary(credential, links):
 def list_credentials(request, params: Query[ListParams]):
     from ninja.errors import HttpError
 
-    mark_cacheable(request, page_cache_keys(INDEX_NAME))
-
+    http_cache.cache_publicly(request, "catalogue")
     if params.page < 1:
         raise HttpError(422, "page must be 1 or more.")
     if not 1 <= params.per_page <= MAX_PER_PAGE:
@@ -226,7 +225,7 @@ def _list_data(request, query):
     summary="One catalogue entry",
 )
 def get_credential(request, slug: str):
-    mark_cacheable(request, page_cache_keys(INDEX_NAME))
+    http_cache.cache_publicly(request, "catalogue")
     try:
         credential = (
             MicroCredential.objects.visible_to(request.user)
@@ -236,6 +235,7 @@ def get_credential(request, slug: str):
         )
     except MicroCredential.DoesNotExist:
         raise Http404("No published micro-credential has this slug.") from None
+    http_cache.cache_publicly(request, f"credential-{credential.pk}")
     return {
         **_summary(credential, _Links(request)),
         "learning_outcomes": credential.outcomes_list,

@@ -516,11 +516,12 @@ class CatalogueIndexPage(BasePageMixin, Page):
     ]
     max_count = 1
     subpage_types = []
-    # The counts change with every entry; the shared page cache must not keep them.
-    page_cache_enabled = False
 
     class Meta:
         verbose_name = _("catalogue index page")
+
+    def cache_tags(self):
+        return ["catalogue"]
 
     def serve(self, request, *args, **kwargs):
         from .views import catalogue

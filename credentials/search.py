@@ -173,6 +173,9 @@ class CatalogueIndex(SearchIndex):
     def vocabulary(self, obj):
         return words_of(obj.title, *(tag.name for tag in obj.skills.all()))
 
+    # What the shared HTTP cache purges when the catalogue changes (bump).
+    cache_tags = ("catalogue",)
+
     def cache_audience(self, user):
         # Everyone sees the same published entries (see visible_to).
         return "public"

@@ -12,13 +12,12 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from cms.cache import cache_public, cached_fragment, public_pages
+from cms import http_cache
 from search.base import clean_text, query_words
 from search.registry import (
     cache_timeout,
     get_engine,
     get_index,
-    page_cache_keys,
     version,
 )
 
@@ -42,10 +41,9 @@ RELATED_FIRST_ROUND = 50
 CARD_FIELDS = ("title", "slug", "provider__name")
 
 
-def catalogue_versions():
-    """What the catalogue's pages show changes with the index: anonymous pages
-    stay in the shared page cache until an entry or provider changes."""
-    return page_cache_keys(INDEX_NAME)
+# The tag (cms.http_cache) of every response made from the catalogue's entries:
+# purged whenever the catalogue's search index changes (search.registry.bump).
+CATALOGUE = "catalogue"
 
 
 def _result_links(result):
@@ -63,7 +61,7 @@ def _result_links(result):
 
 
 @require_GET
-@cache_public(depends_on=catalogue_versions)
+@http_cache.edge_cacheable(CATALOGUE)
 def catalogue(request):
     query = get_index(INDEX_NAME).clean_query(query_from_params(request.GET))
     context = {
@@ -113,15 +111,8 @@ def _visible_credential(request, slug):
 
 
 def catalogue_page():
-    """The live, public catalogue index page (its title and intro), or None.
-
-    Kept with the menu until the next page change.
-    """
-
-    def find():
-        return public_pages(CatalogueIndexPage.objects.live()).first()
-
-    return cached_fragment("catalogue-index-page", find)
+    """The live, public catalogue index page (its title and intro), or None."""
+    return CatalogueIndexPage.objects.live().public().first()
 
 
 def related_credentials(credential, limit=RELATED_LIMIT):
@@ -194,7 +185,7 @@ def entry_links(credential):
 
 
 @require_GET
-@cache_public(depends_on=catalogue_versions)
+@http_cache.edge_cacheable(CATALOGUE)
 def detail(request, slug):
     context = {"entry": entry_parts(request, slug), "index_page": catalogue_page()}
     return render(request, "credentials/credential_detail.html", context)
@@ -205,8 +196,18 @@ def entry_parts(request, slug):
 
     The same for everyone who may see the entry on this site (the head names
     its absolute URLs), so rendered without the request, once until the
-    catalogue changes. Raises Http404 for an entry this user may not see.
+    catalogue changes. Whether this user may see it is read from the database
+    every time: Http404 for an entry they may not see.
     """
+    pk = (
+        MicroCredential.objects.visible_to(request.user)
+        .filter(slug=slug)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        raise Http404
+    http_cache.cache_publicly(request, f"credential-{pk}")
     site_root = f"{request.scheme}://{request.get_host()}"
 
     def render_parts():
@@ -228,7 +229,7 @@ def entry_parts(request, slug):
 
 
 @require_GET
-@cache_public(depends_on=catalogue_versions)
+@http_cache.edge_cacheable(CATALOGUE)
 def detail_jsonld(request, slug):
     credential = _visible_credential(request, slug)
     return JsonResponse(

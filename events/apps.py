@@ -7,16 +7,13 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
-        from cms.cache import invalidate_on_change
+        from cms.http_cache import PAGES, purge_on_change
 
         from . import signals  # noqa: F401
-        from .models import REGISTRATIONS, AgendaSession, Registration, Speaker
+        from .models import EVENTS, AgendaSession, Registration, Speaker
 
-        # Event pages and the listing show seats left and registration state:
-        # a registration makes them stale (they depend on this data version),
-        # not the rest of the site, which stays cached through the rush.
-        invalidate_on_change(Registration, data=REGISTRATIONS)
-        # Event and webinar pages show speakers, a snippet edited apart from
-        # them; sessions change with their page's publication, or by hand.
-        invalidate_on_change(Speaker)
-        invalidate_on_change(AgendaSession)
+        # Event pages and the listing show seats left and registration state.
+        purge_on_change(Registration, lambda r: [EVENTS, f"event-{r.event_id}"])
+        # Event and webinar pages show speakers, a snippet edited apart from them.
+        purge_on_change(Speaker, lambda speaker: [PAGES])
+        purge_on_change(AgendaSession, lambda s: [EVENTS, f"event-{s.event_id}"])

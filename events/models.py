@@ -4,7 +4,6 @@ import secrets
 from functools import cached_property
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -26,18 +25,17 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
-from cms import cache as page_cache
+from cms import http_cache
 from cms.blocks import BaseStreamBlock
-from cms.cache import cached_fragment, restricted_paths
 from cms.fields import StreamField
 from cms.models import BasePageMixin, IndexPageMixin
 
 from .managers import EventQuerySet, RegistrationQuerySet
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
-# The data version (cms.cache) that every registration bumps: event pages and
-# the listing, which show seats left and registration state, depend on it.
-REGISTRATIONS = "registrations"
+# The tag (cms.http_cache) of every page that shows seats left or the state of
+# registration: the listing and each event page.
+EVENTS = "events"
 
 
 class Speaker(index.Indexed, models.Model):
@@ -114,8 +112,8 @@ class EventIndexPage(RoutablePageMixin, IndexPageMixin, Page):
     def upcoming_events(self):
         return list(self._events().upcoming())
 
-    def page_cache_depends_on(self):
-        return [page_cache.data_version_key(REGISTRATIONS)]
+    def cache_tags(self):
+        return [EVENTS]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -123,7 +121,7 @@ class EventIndexPage(RoutablePageMixin, IndexPageMixin, Page):
         # or ends: no shared copy may outlive the first such moment.
         now = timezone.now()
         for event in self.upcoming_events:
-            page_cache.valid_until(request, event.next_state_change(now))
+            http_cache.cache_until(request, event.next_state_change(now))
         return context
 
     @property
@@ -310,47 +308,12 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
         moments = (self.registration_opens, self.effective_closes, self.end)
         return min((m for m in moments if m is not None and m > now), default=None)
 
-    def page_cache_depends_on(self):
-        return [page_cache.data_version_key(REGISTRATIONS)]
+    def cache_tags(self):
+        return [EVENTS, f"event-{self.pk}"]
 
     @property
     def state_label(self):
         return self.State(self.state).label
-
-    def _registration_facts(self, request):
-        """The seats taken and the visitor's own registration (or None).
-
-        Kept in the cache under the registrations' version, which every
-        registration saved or deleted replaces (at once and after the commit:
-        events/apps.py), so they are as exact as the database's without its
-        two queries on every view. Previews count afresh.
-        """
-        user = request.user
-        if getattr(request, "is_preview", False):
-            return self.registrations.confirmed().count(), self.registration_for(user)
-        version = page_cache.data_version(REGISTRATIONS)
-        count_key = f"events:confirmed:{self.pk}:{version}"
-        mine_key = (
-            f"events:registration:{self.pk}:{user.pk}:{version}"
-            if user.is_authenticated
-            else None
-        )
-        store = caches["default"]
-        found = store.get_many([key for key in (count_key, mine_key) if key])
-        missing = {}
-        confirmed = found.get(count_key)
-        if confirmed is None:
-            confirmed = missing[count_key] = self.registrations.confirmed().count()
-        registration = None
-        if mine_key:
-            kept = found.get(mine_key)
-            if kept is None:
-                # In a tuple: "not registered" is kept too.
-                kept = missing[mine_key] = (self.registration_for(user),)
-            registration = kept[0]
-        if missing:
-            store.set_many(missing)
-        return confirmed, registration
 
     def registration_for(self, user):
         """The signed-in user's active registration for this event, if any."""
@@ -358,43 +321,25 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
             return None
         return self.registrations.active().filter(user=user).first()
 
-    def programme(self, request):
-        """The agenda (sessions with their speakers) and the event's speakers.
-
-        The same for every visitor, so shared until the next page change
-        (publishing bumps it, and so does saving a speaker: see apps.py).
-        Previews show the draft's own, and private pages (view restrictions
-        here or above) their own: neither is ever shared.
-        """
-
-        def build(sessions):
-            return (
-                list(sessions.order_by("start", "pk")),
-                list(self.speakers.all().select_related("photo").order_by("name")),
-            )
-
-        if getattr(request, "is_preview", False):
-            # A draft's new sessions are not saved yet: nothing to prefetch.
-            return build(self.sessions.all())
-        sessions = self.sessions.all().prefetch_related("speakers")
-        if any(self.path.startswith(path) for path in restricted_paths()):
-            return build(sessions)
-        return cached_fragment(
-            f"events:programme:{self.pk}",
-            lambda: build(sessions),
-        )
+    def programme(self):
+        """The agenda (sessions with their speakers) and the event's speakers."""
+        sessions = self.sessions.all()
+        if isinstance(sessions, models.QuerySet):
+            # Not a preview, whose new sessions are not saved yet.
+            sessions = sessions.prefetch_related("speakers")
+        speakers = self.speakers.all().select_related("photo").order_by("name")
+        return list(sessions.order_by("start", "pk")), list(speakers)
 
     def get_context(self, request, *args, **kwargs):
         from .forms import RegistrationForm
 
         context = super().get_context(request, *args, **kwargs)
-        page_cache.valid_until(request, self.next_state_change())
-        confirmed, registration = self._registration_facts(request)
+        http_cache.cache_until(request, self.next_state_change())
         if not hasattr(self, "confirmed_count"):
             # Counted once for the state badge and "seats left" alike.
-            self.confirmed_count = confirmed
-        context["sessions"], context["event_speakers"] = self.programme(request)
-        context["registration"] = registration
+            self.confirmed_count = self.registrations.confirmed().count()
+        context["sessions"], context["event_speakers"] = self.programme()
+        context["registration"] = self.registration_for(request.user)
         context.setdefault("form", RegistrationForm(user=request.user, event=self))
         return context
 

@@ -7,11 +7,11 @@ class FrameworksConfig(AppConfig):
     verbose_name = _("Frameworks")
 
     def ready(self):
-        from cms.cache import invalidate_on_change
+        from cms.http_cache import PAGES, purge_on_change
 
         from . import signals
         from .models import FrameworkVersion
 
         signals.connect()
-        # Listings, version pages and the feed show versions: refresh the page cache.
-        invalidate_on_change(FrameworkVersion)
+        # Listings, version pages and the feed show versions.
+        purge_on_change(FrameworkVersion, lambda version: [PAGES])

@@ -16,7 +16,6 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from cms.cache import cached_fragment, restricted_paths
 from cms.fields import StreamField
 from cms.models import BasePageMixin, IndexPageMixin
 
@@ -290,33 +289,11 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
         )
 
     def _versions_and_downloads(self, request):
-        """The published versions (newest first) and the downloads.
-
-        The same for every visitor of the live page, so shared until the next
-        page change (publishing bumps it, so do a new or changed version and a
-        changed document: frameworks/apps.py, cms.cache). Previews, a
-        version's snapshot and private pages make their own.
-        """
-
-        def build():
-            # The list shows numbers, dates and summaries: not each version's
-            # snapshot of the whole page and its text, the largest columns.
-            versions = self.versions.defer("content", "text")
-            downloads = self.download_items()
-            for _label, document in downloads:
-                # Wagtail measures a file when first asked and saves the size:
-                # asked now, so that the shared copy has it.
-                document.get_file_size()
-            return list(versions.order_by("-published_at")), downloads
-
-        live = isinstance(self.downloads.all(), models.QuerySet)
-        if (
-            not live
-            or getattr(request, "is_preview", False)
-            or any(self.path.startswith(path) for path in restricted_paths())
-        ):
-            return build()
-        return cached_fragment(f"frameworks:page:{self.pk}", build)
+        """The published versions (newest first) and the downloads."""
+        # The list shows numbers, dates and summaries: not each version's
+        # snapshot of the whole page and its text, the largest columns.
+        versions = self.versions.defer("content", "text").order_by("-published_at")
+        return list(versions), self.download_items()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

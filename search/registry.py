@@ -1,9 +1,13 @@
 """Apps register what they make searchable; engines look it up by name."""
 
+import uuid
+
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.utils.module_loading import import_string
 
-from cms.cache import bump_data_version, data_version, data_version_keys
+from cms.http_cache import purge_tags
 
 _indexes = {}
 
@@ -51,23 +55,32 @@ def cache_timeout():
     return int(getattr(settings, "SEARCH_CACHE_TIMEOUT", 300))
 
 
-def _data_name(index_name):
-    return f"search-index:{index_name}"
+def _version_key(index_name):
+    return f"search-index-version:{index_name}"
 
 
 def version(index_name):
-    """The index's version: every change to its rows replaces it (`bump`)."""
-    return data_version(_data_name(index_name))
-
-
-def page_cache_keys(*index_names):
-    """The version keys of these indexes, each made if missing: what a page that
-    shows their rows depends on in the shared page cache (cms.cache)."""
-    return data_version_keys(*(_data_name(name) for name in index_names))
+    """The index's version, part of the key of every result kept from it: every
+    change to its rows replaces it (`bump`). A cache that cannot answer gives a
+    new one each time, so nothing kept is ever read back ("no cache")."""
+    key = _version_key(index_name)
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        value = cache.get(key)
+    return value or uuid.uuid4().hex
 
 
 def bump(index_name):
-    """Forget every cached result of this index (and every cached page that shows
-    its rows), now and again after the commit: the second bump covers a search
-    that ran between the change and the commit and cached what it saw then."""
-    bump_data_version(_data_name(index_name))
+    """Forget every kept result of this index, now and again after the commit
+    (the second covers a search that ran in between and kept what it saw), and
+    purge the responses that show it from the shared HTTP cache."""
+    key = _version_key(index_name)
+
+    def forget():
+        cache.set(key, uuid.uuid4().hex, None)
+
+    forget()
+    transaction.on_commit(forget)
+    index = _indexes.get(index_name)
+    purge_tags(["search", *getattr(index, "cache_tags", ())])

@@ -7,9 +7,9 @@ runs, so permission changes take effect at once, without reindexing.
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import tasks
 from .registry import bump
@@ -70,18 +70,9 @@ def on_entry_changed(sender, instance, raw=False, **kwargs):
 
 def on_site_search_changed(sender, **kwargs):
     """A change that can alter site search results without reindexing anything:
-    a space's name or visibility, a collection's place in the tree."""
+    a space's name or visibility, a collection's place in the tree, a page's
+    view restrictions or place in the tree."""
     bump(SITE_INDEX)
-
-
-def on_audience_changed(sender, **kwargs):
-    """A working-group membership, or the groups a collection's restriction
-    admits: members' audiences (search.site.member_audience) are stale."""
-    from cms.cache import bump_data_version
-
-    from .site import AUDIENCE
-
-    bump_data_version(AUDIENCE)
 
 
 def on_task_finished(sender, task_result, **kwargs):
@@ -122,30 +113,22 @@ def connect():
                 dispatch_uid=f"search_{model.__name__}_{id(signal)}",
             )
     from django_tasks.signals import task_finished
-    from wagtail.models import Collection, CollectionViewRestriction
+    from wagtail.models import (
+        Collection,
+        CollectionViewRestriction,
+        PageViewRestriction,
+    )
 
     from community.models import Space
 
-    for model in (Space, Collection, CollectionViewRestriction):
+    post_page_move.connect(on_site_search_changed, dispatch_uid="search_page_moved")
+    for model in (Space, Collection, CollectionViewRestriction, PageViewRestriction):
         for signal in (post_save, post_delete):
             signal.connect(
                 on_site_search_changed,
                 sender=model,
                 dispatch_uid=f"search_site_{model.__name__}_{id(signal)}",
             )
-    from community.models import Membership
-
-    for signal in (post_save, post_delete):
-        signal.connect(
-            on_audience_changed,
-            sender=Membership,
-            dispatch_uid=f"search_audience_membership_{id(signal)}",
-        )
-    m2m_changed.connect(
-        on_audience_changed,
-        sender=CollectionViewRestriction.groups.through,
-        dispatch_uid="search_audience_restriction_groups",
-    )
     task_finished.connect(on_task_finished, dispatch_uid="search_site_tasks")
     for signal in (post_save, post_delete):
         signal.connect(

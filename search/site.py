@@ -197,10 +197,7 @@ def page_snippet(page, words):
 def visible_pages():
     from wagtail.models import Page
 
-    from cms.cache import public_pages
-
-    # Wagtail's .public(), with the view restrictions read from the cache.
-    return public_pages(Page.objects.live().filter(depth__gt=1))
+    return Page.objects.live().public().filter(depth__gt=1)
 
 
 def restricted_collection_paths(user):
@@ -239,46 +236,17 @@ def visible_space_ids(user):
     )
 
 
-# Bumped by what changes a member's audience besides spaces, collections and
-# permissions: working-group memberships and the groups a collection's
-# restriction admits (search.signals).
-AUDIENCE = "search-audience"
-
-
 def member_audience(user):
-    """What a signed-in member may see of the site index: the tree paths of the
-    collections closed to them, the ids of the spaces they may read, and
-    whether they moderate (moderators read hidden posts).
-
-    Kept per member under the versions of everything it follows: the site
-    index's (spaces, collections, their restrictions), the permissions' (groups,
-    group memberships: cms.permissions) and the audience's own (working-group
-    memberships, a restriction's groups). So a change counts from the next
-    search, as when it was read from the database each time.
-    """
-    from cms.cache import data_version_keys
-    from cms.permissions import VERSION_KEY as PERMISSIONS
+    """What a signed-in member may see of the site index, from the database:
+    the tree paths of the collections closed to them, the ids of the spaces
+    they may read, and whether they moderate (moderators read hidden posts)."""
     from community.managers import is_moderator
 
-    from .registry import _data_name
-
-    keys = [*data_version_keys(_data_name(SITE_INDEX), AUDIENCE), PERMISSIONS]
-    versions = cache.get_many(keys)
-    key = None
-    if len(versions) == len(keys):
-        facts = repr((user.pk, user.is_superuser, [versions[k] for k in keys]))
-        key = f"search:audience:{hashlib.sha256(facts.encode()).hexdigest()}"
-        kept = cache.get(key)
-        if kept is not None:
-            return kept
-    audience = (
+    return (
         restricted_collection_paths(user),
         visible_space_ids(user),
         is_moderator(user),
     )
-    if key:
-        cache.set(key, audience, cache_timeout())
-    return audience
 
 
 def visible_threads(user):
@@ -459,21 +427,17 @@ class DatabaseSiteEngine:
         """Where this search's counts and hits are kept, or None (not cached).
 
         The key names everything they depend on besides the words, kind and
-        page: the language; the versions of the data searched (the page cache's
-        for pages, which publishing, moving and view restrictions bump; the
-        site index's for documents and discussions, bumped on each change and
-        again once the index has caught up; the catalogue's own); and, kind by
-        kind, what this visitor may see: the collections closed to them, the
-        spaces they may read and whether they moderate (moderators read hidden
-        posts), and the catalogue's audience. For members those are kept under
-        the versions of what decides them (`member_audience`), so a new
-        permission or membership takes effect at once; anonymous visitors see
-        the public spaces and the collections without restrictions, and every
-        change to spaces, collections or their restrictions bumps the site
-        index's version (search.signals).
+        page: the language; the versions of the data searched (the site
+        index's for pages, documents and discussions, bumped on each change,
+        on page moves and view restrictions, and again once the index has
+        caught up; the catalogue's own); and, kind by kind, what this visitor
+        may see: the collections closed to them, the spaces they may read and
+        whether they moderate (moderators read hidden posts), read from the
+        database on every search (`member_audience`), and the catalogue's
+        audience. Anonymous visitors see the public spaces and the collections
+        without restrictions, and every change to spaces, collections or their
+        restrictions bumps the site index's version (search.signals).
         """
-        from cms.cache import current_version
-
         from .registry import get_index
 
         audience = get_index(CATALOGUE_INDEX).cache_audience(user)
@@ -485,7 +449,6 @@ class DatabaseSiteEngine:
             result.page,
             result.per_page,
             translation.get_language(),
-            current_version(),
             version(SITE_INDEX),
             version(CATALOGUE_INDEX),
             audience,

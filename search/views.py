@@ -1,8 +1,7 @@
 """The site-wide search page (/search/) and suggestions as you type.
 
-Anonymous visitors' search pages are kept in the shared page cache (cms.cache)
-until a page, the site index, the catalogue or the promotions change; each hit
-still counts the query for the popular-queries report (`cms.cache.on_hit`).
+Anonymous visitors' search pages may be kept by the shared HTTP cache (tag
+`search`, purged whenever an index changes: search.registry.bump).
 """
 
 import logging
@@ -15,16 +14,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from cms.cache import mark_cacheable, on_hit
+from cms import http_cache
 
 from .base import clean_text
 from .popular import count_hit
-from .registry import page_cache_keys, version
+from .registry import version
 from .signals import PROMOTIONS
 from .site import (
-    CATALOGUE_INDEX,
     KINDS,
-    SITE_INDEX,
     SearchUnavailable,
     SiteHit,
     get_site_engine,
@@ -61,8 +58,7 @@ def promoted_queries():
 
 
 def count_search(request, text):
-    """Count this query for the popular-queries report, now and on each page
-    cache hit that answers the same URL (which does not run the view).
+    """Count this query for the popular-queries report.
 
     The hit is added up in memory and written in batches (search.popular).
     Returns the normalised query string.
@@ -71,7 +67,6 @@ def count_search(request, text):
 
     query_string = normalise_query_string(text)
     count_hit(query_string)
-    on_hit(request, "search.popular.count_hit", query_string)
     return query_string
 
 
@@ -105,18 +100,9 @@ def _url(**params):
     return "?" + urlencode({key: value for key, value in params.items() if value})
 
 
-def page_cache_depends_on():
-    """What an anonymous search page shows besides pages (whose changes bump
-    the page cache's own version): the site index (documents, discussions,
-    spaces, collections), the catalogue and staff's promotions."""
-    return page_cache_keys(SITE_INDEX, CATALOGUE_INDEX, PROMOTIONS)
-
-
 @require_GET
 def search(request):
-    if not request.user.is_authenticated:
-        # Members' results include what only they may see: never shared.
-        mark_cacheable(request, page_cache_depends_on())
+    http_cache.cache_publicly(request, "search")
     text = clean_text(request.GET.get("q", ""))
     kind = request.GET.get("kind", "")
     kind = kind if kind in KINDS else ""

@@ -212,3 +212,55 @@ def axe_check():
         )
 
     return check
+
+
+@pytest.fixture
+def purges(settings):
+    """A tiny HTTP server standing where Varnish would (VARNISH_URL), recording
+    the purges the site sends: a list of (method, path, xkey-purge or None).
+
+    `purges.statuses` is the statuses it answers with, in turn (200 after).
+    """
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received = PurgeLog()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_PURGE(self):  # noqa: N802 - the HTTP method's name
+            received.append((self.command, self.path, self.headers.get("xkey-purge")))
+            status = received.statuses.pop(0) if received.statuses else 200
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    location = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.VARNISH_URLS = [location]
+    settings.WAGTAILFRONTENDCACHE = {
+        "varnish0": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": location,
+        }
+    }
+    settings.HTTP_CACHE_PURGE_BACKOFF = 0
+    yield received
+    server.shutdown()
+    server.server_close()
+
+
+class PurgeLog(list):
+    statuses = None
+
+    def __init__(self):
+        super().__init__()
+        self.statuses = []
+
+    def tags(self):
+        """Every tag purged so far."""
+        return {tag for _m, _p, header in self if header for tag in header.split()}

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.table_block",
@@ -72,16 +73,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Caching (issue 8): the page cache answers before sessions and the database;
-    # GZip and conditional GET sit inside it so that it stores compressed bodies.
-    "cms.middleware.PageCacheMiddleware",
-    "cms.middleware.GZipMiddleware",
+    # What a shared HTTP cache may keep (Cache-Control, Vary, xkey): first, so
+    # that it sees every cookie and header the others add (cms/http_cache.py).
+    "cms.http_cache.HttpCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # The Wagtail site from the cache (after CommonMiddleware checks the host).
-    "cms.middleware.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -108,7 +107,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.site",
-                "cms.context_processors.csrf",
             ],
         },
     },
@@ -166,16 +164,26 @@ else:
             "TIMEOUT": 3600,
         },
     }
-# The shared page cache (cms/cache.py): on unless PAGE_CACHE_ENABLED=false;
-# entries live PAGE_CACHE_TIMEOUT seconds at most, browsers keep public pages
-# PAGE_CACHE_MAX_AGE seconds.
-PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
-PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
-PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
+# The shared HTTP cache in front (Varnish: deploy/varnish/, docs/caching.md).
+# Anonymous pages that are the same for everyone say how long it may keep them
+# (CACHE_S_MAXAGE) and how long it may serve them stale while it fetches a
+# fresh copy (CACHE_STALE_WHILE_REVALIDATE); browsers revalidate after
+# CACHE_MAX_AGE. VARNISH_URL (comma-separated) is where purges go; without it
+# purges are skipped and s-maxage alone bounds staleness.
+CACHE_S_MAXAGE = int(os.environ.get("CACHE_S_MAXAGE", "600"))
+CACHE_MAX_AGE = int(os.environ.get("CACHE_MAX_AGE", "0"))
+CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("CACHE_STALE_WHILE_REVALIDATE", "30"))
+VARNISH_URLS = env_list("VARNISH_URL")
+WAGTAILFRONTENDCACHE = {
+    f"varnish{number}": {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": url,
+    }
+    for number, url in enumerate(VARNISH_URLS)
+}
 
 AUTHENTICATION_BACKENDS = [
-    # Django's ModelBackend, reading a user's permissions in one query
-    "cms.permissions.PermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

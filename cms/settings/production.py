@@ -49,8 +49,3 @@ TASKS = {
         )
     }
 }
-
-# The shared page cache is only correct when every process shares one cache:
-# with per-process memory, a publish would clear only one worker's copies.
-if not REDIS_URL:  # noqa: F405
-    PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", False)

@@ -1,17 +1,39 @@
 from django import template
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.core.cache import cache
+from django.db import transaction
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Page, Site
 
-from cms.cache import (
-    breadcrumbs_fragment_name,
-    cached_fragment,
-    footer_fragment_name,
-)
 from cms.permissions import may_access_admin
 
 register = template.Library()
+
+# The menu is the same for everyone: kept a few minutes, forgotten by every
+# change to the tree (`forget_menus`). It lists public pages only, and a link
+# kept a little too long opens nothing: each page checks its own restrictions.
+MENU_TIMEOUT = 300
+
+
+def _menu_key(site_pk):
+    return f"navigation:main-menu:{site_pk}"
+
+
+def forget_menus():
+    """A page published, unpublished, moved, deleted or restricted may change
+    every site's menu: forgotten now, and again once the change is committed
+    (a request in between may have kept what it read before)."""
+    keys = [_menu_key(pk) for pk in Site.objects.values_list("pk", flat=True)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _menu(site):
+    key = _menu_key(site.pk)
+    menu = cache.get(key)
+    if menu is None:
+        menu = list(site.root_page.get_children().live().public().in_menu())
+        cache.set(key, menu, MENU_TIMEOUT)
+    return menu
 
 
 @register.simple_tag(takes_context=True)
@@ -27,13 +49,8 @@ def main_menu(context):
         return []
     current = context.get("page")
     current_path = current.path if isinstance(current, Page) else None
-    # The same for every visitor; shared until the next publish, move or delete.
-    menu = cached_fragment(
-        f"main-menu:{site.pk}",
-        lambda: list(site.root_page.get_children().live().public().in_menu()),
-    )
     items = []
-    for item in menu:
+    for item in _menu(site):
         state = ""
         if current_path and current_path.startswith(item.path):
             state = "page" if current_path == item.path else "true"
@@ -42,30 +59,11 @@ def main_menu(context):
 
 
 @register.simple_tag(takes_context=True)
-def site_footer(context):
-    """The footer (includes/footer.html): the same on every page of a site in
-    a language, for members too, so rendered once and shared until the next
-    page or settings change (SiteMiddleware reads it with the other fragments
-    of the page frame). It shows the site settings and nothing of the visitor.
-    """
-    request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-
-    def render():
-        return render_to_string("includes/footer.html", request=request)
-
-    if site is None:
-        return render()
-    # Our template's output, kept as a plain string.
-    return mark_safe(cached_fragment(footer_fragment_name(site.pk), render))  # noqa: S308
-
-
-@register.simple_tag(takes_context=True)
 def canonical_url(context, page):
     """A Wagtail page's absolute URL, "" for anything else or a page without one.
 
-    Unlike `page.full_url`, it builds the URL with the request, which already
-    holds the sites' root paths (cms.middleware.SiteMiddleware).
+    Unlike `page.full_url`, it builds the URL with the request, which keeps
+    the sites' root paths for the rest of the request.
     """
     if not isinstance(page, Page):
         return ""
@@ -77,15 +75,7 @@ def breadcrumbs(context, page):
     """The ancestors of a page below the tree root, the site's home first."""
     if not isinstance(page, Page) or page.depth <= 2:
         return []
-
-    def ancestors():
-        return list(page.get_ancestors().filter(depth__gt=1).live())
-
-    if page.pk is None:  # the preview of a page not saved yet
-        return ancestors()
-    # Titles and the tree change only by publishing, moving or deleting pages,
-    # which replace every fragment.
-    return cached_fragment(breadcrumbs_fragment_name(page.url_path), ancestors)
+    return list(page.get_ancestors().filter(depth__gt=1).live())
 
 
 @register.simple_tag(takes_context=True)

@@ -175,9 +175,7 @@ def test_pages_are_routed_by_their_path_in_one_lookup(
 def test_a_renamed_page_is_found_at_its_new_address_and_no_longer_at_the_old(
     client, home_page, settings
 ):
-    # Which page a path leads to is a shared fragment (HomePage.route); the
-    # page cache is off so that only that fragment could remember the old path.
-    settings.PAGE_CACHE_ENABLED = False
+    # HomePage.route finds the page by its url_path in one query.
     old = "/why-micro-certification-now/"
     assert client.get(old).status_code == 200
 

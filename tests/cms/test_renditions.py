@@ -36,7 +36,6 @@ def image():
 
 @pytest.fixture
 def gallery(home_page, image, settings):
-    settings.PAGE_CACHE_ENABLED = False  # render the page every time
     page = StandardPage(
         title="Gallery",
         slug="gallery",

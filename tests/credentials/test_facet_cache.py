@@ -63,7 +63,6 @@ def test_unfiltered_facet_counts_are_cached_until_the_catalogue_changes(client):
 def test_cached_facets_are_kept_per_language_as_text(client, settings):
     """The result cache keeps facet labels as text in the visitor's language:
     another language gets its own entry, never the first visitor's labels."""
-    settings.PAGE_CACHE_ENABLED = False  # the search result cache alone
     make_credential("Data Analytics", provider=make_provider("Lakeshore College"))
     html, counting = _catalogue(client)
     assert counting

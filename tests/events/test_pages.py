@@ -330,7 +330,6 @@ def _cards(response):
 def test_event_index_query_count_is_the_same_for_5_and_50_events(
     client, make_event, django_assert_num_queries, settings
 ):
-    settings.PAGE_CACHE_ENABLED = False  # count the queries of a real render
     for _ in range(5):
         seat(make_event(), _)
     client.get("/events/")  # warm the site root cache
@@ -339,7 +338,7 @@ def test_event_index_query_count_is_the_same_for_5_and_50_events(
     assert _cards(response) == 5
     for n in range(45):
         seat(make_event(), n)
-    client.get("/events/")  # rebuild the shared fragments (menu) after publishing
+    client.get("/events/")
     with django_assert_num_queries(EVENT_INDEX_QUERIES):
         response = client.get("/events/")
     assert _cards(response) == 50
@@ -364,13 +363,12 @@ def _grow_event(event, count):
 def test_event_page_query_count_is_the_same_for_5_and_50_sessions(
     client, make_event, django_assert_num_queries, settings
 ):
-    settings.PAGE_CACHE_ENABLED = False
     small = make_event(capacity=100)
     _grow_event(small, 5)
     large = make_event(capacity=100)
     _grow_event(large, 50)
     for event in (small, large):
-        client.get(event.url)  # build the shared fragments (menu, breadcrumbs)
+        client.get(event.url)
     with django_assert_num_queries(EVENT_PAGE_QUERIES):
         response = client.get(small.url)
     assert response.content.decode().count('<th scope="row"') == 5
@@ -441,9 +439,7 @@ def test_expired_guest_link_takes_no_seat(client, event, monkeypatch):
 def test_the_event_page_follows_seats_and_the_members_own_registration(
     client, make_event, user, other_member, settings, django_capture_on_commit_callbacks
 ):
-    """Seats taken and the member's registration are kept in the cache between
-    views (under the registrations' version): every change shows at once."""
-    settings.PAGE_CACHE_ENABLED = False  # every view is made, from what is kept
+    """Seats taken and the member's registration: every change shows at once."""
     event = make_event(capacity=1)
     client.force_login(user)
     assert "Registration open" in client.get(event.url).text

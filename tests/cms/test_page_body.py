@@ -1,6 +1,4 @@
-"""A page's body is rendered once and shared (cms.templatetags.page_cache
-include_shared_block): members and visitors alike must still see what is live,
-and never a draft."""
+"""A page's body: members and visitors alike see what is live, never a draft."""
 
 import pytest
 from django.core.files.base import ContentFile
@@ -14,11 +12,6 @@ pytestmark = pytest.mark.django_db
 WHY = "/why-micro-certification-now/"
 
 
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = False  # only the shared body could be stale
-
-
 def _html(response):
     assert response.status_code == 200
     return response.content.decode()
@@ -28,7 +21,7 @@ def _page():
     return StandardPage.objects.get(slug="why-micro-certification-now")
 
 
-def test_a_published_body_replaces_the_shared_rendering(client, home_page, member):
+def test_a_published_body_shows_at_once(client, home_page, member):
     client.force_login(member)
     assert "A brand-new paragraph" not in _html(client.get(WHY))
 
@@ -40,7 +33,7 @@ def test_a_published_body_replaces_the_shared_rendering(client, home_page, membe
     assert "A brand-new paragraph" in _html(Client().get(WHY))
 
 
-def test_a_previewed_draft_body_is_never_shared_with_visitors(
+def test_a_previewed_draft_body_is_never_shown_to_visitors(
     client, home_page, staff_with_mfa
 ):
     live = _html(Client().get(WHY))
