@@ -27,6 +27,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", views.api_not_found),
     path("community/", include("community.urls")),
     path("catalogue/", include("credentials.urls")),
     path("registrations/", include("events.urls")),

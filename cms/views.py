@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.static import serve
@@ -27,6 +27,12 @@ def media(request, path):
     if path.startswith(PRIVATE_MEDIA_PREFIXES) or ".." in path:
         raise Http404
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def api_not_found(request, path=""):
+    """Any other URL under /api/: the API's own JSON 404 (not a page, and no
+    redirect to the URL with a slash)."""
+    return JsonResponse({"detail": "Not Found"}, status=404)
 
 
 def page_not_found(request, exception=None):

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from cms.api_schemas import Id, Pagination, Text, responses
 
 from .models import Post, Space, Thread
 
@@ -56,21 +58,27 @@ class PostOut(Schema):
         return obj.edited_at is not None
 
 
-@router.get("/community/spaces", response=list[SpaceOut])
+@router.get("/community/spaces", response=responses(list[SpaceOut], parameters=False))
 def list_spaces(request):
     return Space.objects.visible_to(request.user)
 
 
-@router.get("/community/spaces/{slug}/threads", response=list[ThreadOut])
-@paginate(LimitOffsetPagination)
-def list_threads(request, slug: str):
+@router.get(
+    "/community/spaces/{slug}/threads",
+    response=responses(list[ThreadOut], not_found=True),
+)
+@paginate(Pagination)
+def list_threads(request, slug: Text):
     space = get_object_or_404(Space.objects.visible_to(request.user), slug=slug)
     return space.threads.order_by("-is_pinned", "-last_activity_at", "-pk")
 
 
-@router.get("/community/threads/{thread_id}/posts", response=list[PostOut])
-@paginate(LimitOffsetPagination)
-def list_posts(request, thread_id: int):
+@router.get(
+    "/community/threads/{thread_id}/posts",
+    response=responses(list[PostOut], not_found=True),
+)
+@paginate(Pagination)
+def list_posts(request, thread_id: Id):
     thread = get_object_or_404(Thread.objects.visible_to(request.user), pk=thread_id)
     return (
         Post.objects.visible_to(request.user)

@@ -5,10 +5,11 @@ from decimal import Decimal
 from typing import Literal
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
 from cms import http_cache
+from cms.api_schemas import Text, responses
 from search.base import MAX_PER_PAGE, SearchQuery
 from search.registry import get_engine, get_index
 
@@ -90,20 +91,24 @@ class CredentialListOut(BaseModel):
     suggestions: list[str]
 
 
+# The catalogue page's own bound (credentials.query): pages past it are empty.
+MAX_PAGE = 99_999
+
+
 class ListParams(Schema):
-    q: str = ""
-    provider: list[str] = []
-    provider_type: list[str] = []
-    mode: list[str] = []
-    level: list[str] = []
-    language: list[str] = []
-    skill: list[str] = []
-    cost: list[str] = []
-    duration: list[str] = []
-    osap: list[str] = []
+    q: Text = ""
+    provider: list[Text] = []
+    provider_type: list[Text] = []
+    mode: list[Text] = []
+    level: list[Text] = []
+    language: list[Text] = []
+    skill: list[Text] = []
+    cost: list[Text] = []
+    duration: list[Text] = []
+    osap: list[Text] = []
     sort: Sort = "relevance"
-    page: int = 1
-    per_page: int = 20
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    per_page: int = Field(20, ge=1, le=MAX_PER_PAGE)
 
 
 class _Links:
@@ -147,7 +152,7 @@ def _summary(credential, links):
 
 @router.get(
     "/credentials",
-    response=CredentialListOut,
+    response=responses(CredentialListOut),
     summary="Search the catalogue",
     description=(
         "Full-text query `q`, one repeatable parameter per facet (values of a facet "
@@ -156,13 +161,7 @@ def _summary(credential, links):
     ),
 )
 def list_credentials(request, params: Query[ListParams]):
-    from ninja.errors import HttpError
-
     http_cache.cache_publicly(request, "catalogue")
-    if params.page < 1:
-        raise HttpError(422, "page must be 1 or more.")
-    if not 1 <= params.per_page <= MAX_PER_PAGE:
-        raise HttpError(422, f"per_page must be between 1 and {MAX_PER_PAGE}.")
     filters = {
         name: tuple(getattr(params, name))
         for name in FACET_NAMES
@@ -221,10 +220,10 @@ def _list_data(request, query):
 
 @router.get(
     "/credentials/{slug}",
-    response=CredentialDetailOut,
+    response=responses(CredentialDetailOut, not_found=True),
     summary="One catalogue entry",
 )
-def get_credential(request, slug: str):
+def get_credential(request, slug: Text):
     http_cache.cache_publicly(request, "catalogue")
     try:
         credential = (

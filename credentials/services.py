@@ -22,6 +22,11 @@ The import format (the same columns as the CSV and JSON exports):
     last_reviewed     an ISO date
 
 Any other column (such as the export's `url`) is ignored.
+
+Limits: at most MAX_COLUMNS columns and MAX_ROWS rows; CSV quoting must be
+well formed (a quoted value closed before the next separator); JSON values are
+text, numbers, yes/no or null, or lists of those; no value may hold a NUL byte
+or another control character but tab and line breaks.
 """
 
 import csv
@@ -36,6 +41,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from cms.request_guards import has_control_characters
+
 from . import tasks
 from .models import (
     CredentialStartDate,
@@ -48,6 +55,7 @@ from .permissions import editable_provider_ids, entry_policy
 from .search import index_credentials
 
 MAX_ROWS = 50_000
+MAX_COLUMNS = 100
 PROGRESS_EVERY = 500
 REQUIRED_COLUMNS = ("provider", "external_id", "title")
 TEXT_FIELDS = (
@@ -196,42 +204,144 @@ class CredentialRowForm(forms.Form):
         return list(dict.fromkeys(skills))
 
 
+def _file_error(message):
+    return ImportFailed([RowError(0, "", message)])
+
+
+def _is_scalar(value):
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _parse_json(data):
+    try:
+        rows = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise _file_error(_("The file is not valid JSON: %(e)s") % {"e": exc}) from None
+    except RecursionError:
+        raise _file_error(
+            _("The JSON is nested too deeply: a file holds a list of objects.")
+        ) from None
+    if isinstance(rows, dict) and isinstance(rows.get("credentials"), list):
+        rows = rows["credentials"]
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise _file_error(_("A JSON file must hold a list of objects."))
+    errors = []
+    for number, row in enumerate(rows, start=1):
+        for column, value in row.items():
+            if _is_scalar(value) or (
+                isinstance(value, list) and all(_is_scalar(item) for item in value)
+            ):
+                continue
+            errors.append(
+                RowError(
+                    number,
+                    column,
+                    _("A value must be text, a number, true/false or a list of those."),
+                )
+            )
+    if errors:
+        raise ImportFailed(errors)
+    columns = set().union(*(row.keys() for row in rows)) if rows else set()
+    return rows, columns
+
+
+def _parse_csv(data):
+    # strict: a quote that is never closed, or text after a closing quote, is
+    # an error rather than a value that swallows the rest of the file.
+    reader = csv.reader(io.StringIO(data), strict=True)
+    line = 1  # where the record being read starts
+    try:
+        header = next(reader, [])
+        if len(header) > MAX_COLUMNS:
+            raise _file_error(
+                _("The file has %(count)s columns; at most %(max)s are read.")
+                % {"count": f"{len(header):,}", "max": MAX_COLUMNS}
+            )
+        seen = set()
+        for name in header:
+            if name in seen:
+                raise ImportFailed(
+                    [RowError(0, name, _("The column appears more than once."))]
+                )
+            seen.add(name)
+        rows, errors = [], []
+        while len(rows) <= MAX_ROWS:
+            line = reader.line_num + 1
+            values = next(reader, None)
+            if values is None:
+                break
+            if not values:
+                continue  # a blank line
+            if len(values) > len(header):
+                errors.append(
+                    RowError(
+                        len(rows) + 1,
+                        "",
+                        _(
+                            "The row has %(values)s values but the header names "
+                            "%(columns)s columns."
+                        )
+                        % {"values": len(values), "columns": len(header)},
+                    )
+                )
+            rows.append(dict(zip(header, values, strict=False)))
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            reason = _("a quoted value is never closed")
+        else:
+            reason = str(exc)
+        raise _file_error(
+            _("The CSV file cannot be read from line %(line)s: %(e)s.")
+            % {"line": f"{line:,}", "e": reason}
+        ) from None
+    if errors:
+        raise ImportFailed(errors)
+    return rows, set(header)
+
+
+def _control_character_errors(rows):
+    errors = []
+    for number, row in enumerate(rows, start=1):
+        for column, value in row.items():
+            texts = value if isinstance(value, list) else [value]
+            if has_control_characters(str(column)) or any(
+                isinstance(text, str) and has_control_characters(text) for text in texts
+            ):
+                errors.append(
+                    RowError(
+                        number,
+                        str(column),
+                        _(
+                            "The value holds a NUL byte or another control "
+                            "character, which is not allowed in text."
+                        ),
+                    )
+                )
+    return errors
+
+
 def parse_file(data, filename=""):
-    """The rows of a CSV or JSON import file, as dicts; ImportFailed if unreadable."""
+    """The rows of a CSV or JSON import file, as dicts; ImportFailed if unreadable.
+
+    Everything wrong with the file as a whole (encoding, quoting, nesting,
+    columns, row count, control characters) is found here, before any row is
+    checked or anything kept.
+    """
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ImportFailed(
-                [RowError(0, "", _("The file is not UTF-8 text."))]
-            ) from None
+            raise _file_error(_("The file is not UTF-8 text.")) from None
     stripped = data.lstrip()
     is_json = filename.lower().endswith(".json") or (
         not filename.lower().endswith(".csv") and stripped[:1] in "[{"
     )
-    if is_json:
-        try:
-            rows = json.loads(data)
-        except json.JSONDecodeError as exc:
-            raise ImportFailed(
-                [RowError(0, "", _("The file is not valid JSON: %(e)s") % {"e": exc})]
-            ) from None
-        if isinstance(rows, dict) and isinstance(rows.get("credentials"), list):
-            rows = rows["credentials"]
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise ImportFailed(
-                [RowError(0, "", _("A JSON file must hold a list of objects."))]
-            )
-        columns = set().union(*(row.keys() for row in rows)) if rows else set()
-    else:
-        reader = csv.DictReader(io.StringIO(data))
-        try:
-            rows = list(reader)
-        except csv.Error as exc:
-            raise ImportFailed(
-                [RowError(0, "", _("The CSV file cannot be read: %(e)s") % {"e": exc})]
-            ) from None
-        columns = set(reader.fieldnames or [])
+    rows, columns = _parse_json(data) if is_json else _parse_csv(data)
+    if len(columns) > MAX_COLUMNS:
+        raise _file_error(
+            _("The file has %(count)s columns; at most %(max)s are read.")
+            % {"count": f"{len(columns):,}", "max": MAX_COLUMNS}
+        )
     missing = [column for column in REQUIRED_COLUMNS if column not in columns]
     if missing:
         raise ImportFailed(
@@ -241,15 +351,12 @@ def parse_file(data, filename=""):
             ]
         )
     if not rows:
-        raise ImportFailed([RowError(0, "", _("The file has no rows."))])
+        raise _file_error(_("The file has no rows."))
     if len(rows) > MAX_ROWS:
-        raise ImportFailed(
-            [
-                RowError(
-                    0, "", _("Import at most %(max)s rows at once.") % {"max": MAX_ROWS}
-                )
-            ]
-        )
+        raise _file_error(_("Import at most %(max)s rows at once.") % {"max": MAX_ROWS})
+    errors = _control_character_errors(rows)
+    if errors:
+        raise ImportFailed(errors)
     return rows
 
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from cms.api_schemas import Id, responses
+
 from .models import EventPage
 
 router = Router(tags=["events"])
@@ -48,11 +50,19 @@ def _public_events():
     return EventPage.objects.live().public().with_seat_counts()
 
 
-@router.get("/events", response=list[EventOut], summary="Upcoming events")
+@router.get(
+    "/events",
+    response=responses(list[EventOut], parameters=False),
+    summary="Upcoming events",
+)
 def upcoming_events(request):
     return list(_public_events().upcoming())
 
 
-@router.get("/events/{event_id}", response=EventOut, summary="One event")
-def event_detail(request, event_id: int):
+@router.get(
+    "/events/{event_id}",
+    response=responses(EventOut, not_found=True),
+    summary="One event",
+)
+def event_detail(request, event_id: Id):
     return get_object_or_404(_public_events(), pk=event_id)

@@ -9,6 +9,8 @@ from datetime import datetime
 from django.http import Http404
 from ninja import Router, Schema
 
+from cms.api_schemas import Text, responses
+
 from .managers import documents_visible_to
 from .models import FrameworkPage
 
@@ -64,14 +66,16 @@ def _summary(page, request):
     }
 
 
-@router.get("/frameworks", response=list[FrameworkOut])
+@router.get("/frameworks", response=responses(list[FrameworkOut], parameters=False))
 def list_frameworks(request):
     """Every published framework, principles, guide and report document."""
     return [_summary(page, request) for page in _published()]
 
 
-@router.get("/frameworks/{slug}", response=FrameworkDetailOut)
-def get_framework(request, slug: str):
+@router.get(
+    "/frameworks/{slug}", response=responses(FrameworkDetailOut, not_found=True)
+)
+def get_framework(request, slug: Text):
     page = _published().filter(slug=slug).first()
     if page is None:
         raise Http404

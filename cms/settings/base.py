@@ -72,6 +72,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # NUL and control characters, and text that is not UTF-8, get a 400 before
+    # any view, static file or cache sees them (cms/request_guards.py).
+    "cms.request_guards.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # What a shared HTTP cache may keep (Cache-Control, Vary, xkey): first, so
     # that it sees every cookie and header the others add (cms/http_cache.py).
