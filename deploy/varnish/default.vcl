@@ -199,6 +199,10 @@ sub vcl_backend_response {
     if (bereq.uncacheable) {
         return (deliver);
     }
+    if (beresp.status >= 500 && bereq.is_bgfetch) {
+        # A refresh that fails keeps the stale copy.
+        return (abandon);
+    }
     if (bereq.url ~ "^/static/" && bereq.url ~ "\.[0-9a-f]{12}\.[a-zA-Z0-9]+(\?.*)?$"
             && beresp.status == 200) {
         # Hashed file names (ManifestStaticFilesStorage): the name changes with
