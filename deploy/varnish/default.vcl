@@ -13,6 +13,7 @@ import std;
 import cookie;
 import accept;
 import purge;
+import var;
 import xkey;
 
 backend default {
@@ -57,6 +58,7 @@ sub vcl_recv {
                 || req.http.X-Forwarded-For ~ ",") {
             return (synth(405, "Not allowed"));
         }
+        call remember_purge;
         if (req.http.xkey-purge) {
             set req.http.X-Purged = xkey.softpurge(req.http.xkey-purge);
             return (synth(200, "Purged " + req.http.X-Purged));
@@ -147,6 +149,12 @@ sub vcl_recv {
     return (hash);
 }
 
+sub remember_purge {
+    # When the latest purge came: a fetch that began before it may carry what
+    # the purge dropped (vcl_backend_response).
+    var.global_set("purged-at", "" + std.real(time = now));
+}
+
 sub vcl_hit {
     if (req.method == "PURGE") {
         set req.http.X-Purged = purge.soft(0s);
@@ -177,6 +185,7 @@ sub vcl_pass {
 }
 
 sub vcl_backend_fetch {
+    var.set_real("fetch-start", std.real(time = now));
     # Internal bookkeeping stays in Varnish.
     unset bereq.http.X-Csrftoken;
     unset bereq.http.X-Csrf-Page-Url;
@@ -228,6 +237,12 @@ sub vcl_backend_response {
     # stale-while-revalidate; without it, a short grace still covers a refresh.
     if (beresp.http.Cache-Control !~ "(?i)stale-while-revalidate=") {
         set beresp.grace = 30s;
+    }
+    # A fetch that began before the latest purge may have read the data before
+    # the change that purge announced, and a purge only reaches objects already
+    # stored: keep such a copy one second, not s-maxage.
+    if (var.get_real("fetch-start") <= std.real(var.global_get("purged-at"), 0.0)) {
+        set beresp.ttl = 1s;
     }
     # Kept after grace for conditional requests (ETag/Last-Modified).
     set beresp.keep = 10m;
