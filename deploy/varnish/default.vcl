@@ -240,9 +240,11 @@ sub vcl_backend_response {
     }
     # A fetch that began before the latest purge may have read the data before
     # the change that purge announced, and a purge only reaches objects already
-    # stored: keep such a copy one second, not s-maxage.
+    # stored: keep such a copy one second, not s-maxage, and never serve it
+    # stale.
     if (var.get_real("fetch-start") <= std.real(var.global_get("purged-at"), 0.0)) {
         set beresp.ttl = 1s;
+        set beresp.grace = 0s;
     }
     # Kept after grace for conditional requests (ETag/Last-Modified).
     set beresp.keep = 10m;

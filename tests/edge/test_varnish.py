@@ -182,6 +182,47 @@ def test_a_registration_is_on_the_next_request(edge, home_page):
     assert "4 seats left" in visitor.get(forum.url).text
 
 
+def test_a_page_fetched_across_a_registration_is_not_kept(edge, home_page, monkeypatch):
+    """A purge reaches only stored copies: a copy being fetched while the
+    registration commits and purges may hold the old count, and must not be
+    kept for s-maxage."""
+    import threading
+    import time
+
+    from events import services
+    from events.models import EventPage
+
+    forum = _forum(home_page, capacity=5)
+    read, go_on = threading.Event(), threading.Event()
+    original = EventPage.serve
+
+    def slow_serve(self, request, *args, **kwargs):
+        response = original(self, request, *args, **kwargs)
+        response.render()  # the page as it is before the registration
+        read.set()
+        go_on.wait(10)
+        return response
+
+    monkeypatch.setattr(EventPage, "serve", slow_serve)
+    first = {}
+    reader = threading.Thread(
+        target=lambda: first.update(response=edge.client().get(forum.url))
+    )
+    reader.start()
+    assert read.wait(10)
+    member = make_user("ada@example.org")
+    services.register(
+        event=forum, name="Ada", email=member.email, user=member, email_verified=True
+    )
+    go_on.set()
+    reader.join(10)
+    monkeypatch.setattr(EventPage, "serve", original)
+    assert "5 seats left" in first["response"].text  # read before the change
+
+    time.sleep(1.5)
+    assert "4 seats left" in edge.client().get(forum.url).text
+
+
 def test_a_new_public_post_is_on_the_next_request(edge, home_page):
     from community import services
     from community.models import Space
