@@ -282,8 +282,11 @@ sub vcl_deliver {
         return (restart);
     }
     if (req.esi_level == 0 && resp.http.X-Csrf-Esi) {
-        # The body holds this visitor's token: no shared cache downstream.
+        # The body holds this visitor's token: no shared cache downstream, and
+        # no validator (a 304 would keep a page whose token may be outdated).
         set resp.http.Cache-Control = "private, no-cache";
+        unset resp.http.ETag;
+        unset resp.http.Last-Modified;
         if (req.http.X-Csrf-Set-Cookie) {
             set resp.http.Set-Cookie = req.http.X-Csrf-Set-Cookie;
         }

@@ -353,8 +353,9 @@ def test_two_visitors_of_a_shared_form_get_their_own_tokens(
     grace_token = TOKEN.search(second.text).group(1)
     assert ada_token != grace_token
     assert "esi:include" not in first.text + second.text
-    # The copy handed to each is theirs alone.
+    # The copy handed to each is theirs alone, and not revalidated.
     assert "private" in second.headers["Cache-Control"]
+    assert "ETag" not in second.headers
 
     for visitor, token, name in (
         (ada, ada_token, "Ada"),
