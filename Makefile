@@ -40,11 +40,13 @@ check: $(STAMP)
 test: lint check
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-## Production serving: needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (README)
+## Production serving: needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (README).
+## Varnish on PORT (8000) in front of gunicorn on 127.0.0.1:BACKEND_PORT (8001);
+## Ctrl-C stops both (deploy/edge.py, docs/deployment.md)
 serve: $(STAMP)
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) migrate --noinput
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) collectstatic --noinput -v0
-	DJANGO_SETTINGS_MODULE=cms.settings.production $(VENV)/bin/gunicorn -c gunicorn.conf.py
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) deploy/edge.py
 
 ## The background task worker (emails, notifications, indexing) for make serve
 worker: $(STAMP)

@@ -53,7 +53,6 @@ def environment(port):
         "SECURE_HSTS_SECONDS": "0",
         "STATIC_COMPRESS": "false",
         "CONN_MAX_AGE": "60",
-        "PAGE_CACHE_ENABLED": "false",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "MEDIA_ROOT": str(ROOT / ".bench-media"),
         "GUNICORN_ACCESS_LOG": "",  # read by gunicorn.conf.py, if present

@@ -1,5 +1,6 @@
 -- wrk script for bench/load.py: request headers and pacing from the arguments,
--- every response counted by status and X-Page-Cache, one JSON line at the end.
+-- every response counted by status and Varnish's X-Cache (hit, miss, pass; none
+-- straight from gunicorn), one JSON line at the end.
 --
 -- Arguments (after `--`): "pace=MS" (wait MS milliseconds before each request on
 -- a connection: visitors who read, not a flood) and "Name: value" headers.
@@ -31,7 +32,7 @@ end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
-  local state = headers["X-Page-Cache"] or "none"
+  local state = string.lower(headers["X-Cache"] or "none")
   cache[state] = (cache[state] or 0) + 1
 end
 

@@ -11,7 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from credentials.sitemaps import CredentialSitemap
 from events import views as events_views
 
-from . import views
+from . import esi, views
 from .api import api
 
 # The Django admin signs in through allauth too, so it cannot skip verification
@@ -43,6 +43,9 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # CSRF tokens on pages shared by Varnish (cms/esi.py)
+    path("-/csrf-token/", esi.csrf_token_fragment, name="csrf_token_fragment"),
+    path("-/csrf-secret/", esi.csrf_secret, name="csrf_secret"),
     re_path(
         rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
         views.media,

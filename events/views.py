@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cms import http_cache
+
 from . import services
 from .calendar import calendar_for_registration
 from .forms import RegistrationForm
@@ -18,6 +20,7 @@ from .signing import registration_from_confirm_token, registration_from_manage_t
 RETRY_AFTER_SECONDS = 5
 
 
+@http_cache.edge_cacheable("events", "pages")
 def feed(request):
     """/events/feed.ics: the calendar of upcoming events under the events index."""
     from .models import EventIndexPage

@@ -17,6 +17,8 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
+from deploy import edge
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 BENCH_DATABASE = "mc_bench_pytest"
 PAGE_TYPES = [
@@ -72,6 +74,11 @@ def bench_database(transactional_db):
     shutil.which("wrk") is None,
     reason="the load test needs wrk: apt-get install wrk (.ci/run installs it)",
 )
+@pytest.mark.skipif(
+    edge.varnishd_path() is None,
+    reason="the benchmark serves through Varnish: apt-get install varnish "
+    "varnish-modules (.ci/run installs them)",
+)
 def test_quick_benchmark_reports_every_scenario(bench_database):
     process = subprocess.run(
         [sys.executable, "bench/run.py", "--quick", "--database", bench_database],
@@ -103,3 +110,6 @@ def test_quick_benchmark_reports_every_scenario(bench_database):
     # The home page is cached for anonymous visitors: the figures show it.
     home_cached = re.search(r"home · cached" + ROW, output)
     assert int(home_cached.group(1)) >= 90
+    # The purge storm: registrations while readers go through Varnish.
+    assert re.search(r"event page · purge storm" + ROW, output), output
+    assert re.search(r"stalest seat count seen: -?\d+ registration", output), output

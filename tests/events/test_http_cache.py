@@ -98,3 +98,11 @@ def test_an_event_whose_registration_is_over_is_kept_the_usual_time(
     )
     assert event.next_state_change() is None
     assert _s_maxage(_visit(event.url)) == settings.CACHE_S_MAXAGE
+
+
+def test_the_calendar_feed_is_public_and_follows_the_events(make_event):
+    make_event()
+    feed = Client().get("/events/feed.ics")
+    assert feed.status_code == 200
+    assert "public" in feed["Cache-Control"]
+    assert {"events", "pages"} <= set(feed["xkey"].split())
