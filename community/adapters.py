@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
+from cms.http import client_ip
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Email-only accounts; builds links in emails from SITE_URL."""
@@ -16,3 +18,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_from_email(self):
         return settings.DEFAULT_FROM_EMAIL
+
+    # --- Rate limits and sign-in (issue 17, items 5, 6 and 8) ---------------
+
+    def get_client_ip(self, request):
+        """allauth's per-address limits use our one notion of the client's
+        address, which trusts X-Forwarded-For only from our own proxies."""
+        return client_ip(request)
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Count failed passwords per account *and* client address: someone
+        else's failures, from elsewhere, never lock the owner out."""
+        key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{key}:{client_ip(request)}"

@@ -318,3 +318,26 @@ SEARCH_ENGINE = os.environ.get(
 # The popular-queries report's hits are written in batches, at most this often
 # per process (search/popular.py); 0 writes each search's hit at once.
 SEARCH_HITS_FLUSH_SECONDS = int(os.environ.get("SEARCH_HITS_FLUSH_SECONDS", "30"))
+
+# --- Client addresses behind proxies (issue 17, item 8) ----------------------
+# cms.http.client_ip believes X-Forwarded-For only for requests from
+# TRUSTED_PROXIES, and only its last TRUSTED_PROXY_COUNT entries (those our own
+# proxies appended). 0, the default, ignores the header: right when gunicorn
+# faces the clients. Production (TLS terminator -> Varnish -> gunicorn): 2.
+# allauth reads the address through community.adapters.AccountAdapter, so its
+# own ALLAUTH_TRUSTED_PROXY_COUNT stays 0.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.0/8,::1")
+
+# --- Sign-in failures (issue 17, item 6) -------------------------------------
+# Failed passwords count per account *and* client address (the adapter adds the
+# address to allauth's "key"), so an attacker's failures lock only their own
+# address out; each address also has its own budget. A member locked out can
+# still sign in with a code sent by email.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_RATE_LIMITS = {
+    **ACCOUNT_RATE_LIMITS,
+    "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "20/m/ip,3/m/key",
+}
+
