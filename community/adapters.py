@@ -31,3 +31,22 @@ class AccountAdapter(DefaultAccountAdapter):
         else's failures, from elsewhere, never lock the owner out."""
         key = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{key}:{client_ip(request)}"
+
+    def is_login_by_code_required(self, login):
+        """A privileged account without an authenticator proves its email
+        with a code before it may set one up (community.accounts)."""
+        from community.accounts import authenticated_with, needs_enrolment
+
+        if super().is_login_by_code_required(login):
+            return True
+        return (
+            login.user is not None
+            and not authenticated_with(self.request, login.user, "code")
+            and needs_enrolment(login.user)
+        )
+
+    def get_login_stages(self):
+        return [
+            *super().get_login_stages(),
+            "community.accounts.EnrolSecondFactorStage",
+        ]

@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "community.middleware.StaffTwoFactorMiddleware",
+    "community.middleware.TwoFactorGateMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -329,7 +329,7 @@ SEARCH_HITS_FLUSH_SECONDS = int(os.environ.get("SEARCH_HITS_FLUSH_SECONDS", "30"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.0/8,::1")
 
-# --- Sign-in failures (issue 17, item 6) -------------------------------------
+# --- Sign-in failures and two-factor (issue 17, items 5 and 6) ---------------
 # Failed passwords count per account *and* client address (the adapter adds the
 # address to allauth's "key"), so an attacker's failures lock only their own
 # address out; each address also has its own budget. A member locked out can
@@ -340,4 +340,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "request_login_code": "20/m/ip,3/m/key",
 }
+# Staff, superusers, chairs and anyone holding a permission are signed in only
+# once their second factor is verified: community.accounts, the adapter and
+# community.middleware.TwoFactorGateMiddleware.
 
