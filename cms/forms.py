@@ -27,7 +27,7 @@ def parse_rate(rate):
 
 def check_contact_rate(request):
     """Count one submission for this IP; raise once it is over the limit."""
-    limit, period = _parse_rate(settings.CONTACT_RATE_LIMIT)
+    limit, period = parse_rate(settings.CONTACT_RATE_LIMIT)
     key = f"contact-rate:{client_ip(request)}"
     cache.add(key, 0, timeout=period)
     try:

@@ -11,7 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from credentials.sitemaps import CredentialSitemap
 from events import views as events_views
 
-from . import esi, views
+from . import esi, page_passwords, views
 from .api import api
 
 # The Django admin signs in through allauth too, so it cannot skip verification
@@ -53,5 +53,11 @@ urlpatterns = [
     ),
     # Frameworks: version URLs with dots (/frameworks/<slug>/v/1.0/).
     path("", include("frameworks.urls")),
+    # Wagtail's password form for protected pages, with a limit on guesses.
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/"
+        "<int:page_id>/",
+        page_passwords.authenticate_with_password,
+    ),
     path("", include(wagtail_urls)),
 ]

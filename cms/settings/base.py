@@ -344,3 +344,7 @@ ACCOUNT_RATE_LIMITS = {
 # once their second factor is verified: community.accounts, the adapter and
 # community.middleware.TwoFactorGateMiddleware.
 
+# --- Password-protected pages (issue 17, item 7) ------------------------------
+# Wrong passwords per client address and page restriction (cms.page_passwords).
+PAGE_PASSWORD_RATE_LIMIT = os.environ.get("PAGE_PASSWORD_RATE_LIMIT", "10/15m")
+
