@@ -348,3 +348,10 @@ ACCOUNT_RATE_LIMITS = {
 # Wrong passwords per client address and page restriction (cms.page_passwords).
 PAGE_PASSWORD_RATE_LIMIT = os.environ.get("PAGE_PASSWORD_RATE_LIMIT", "10/15m")
 
+# --- Community notification emails (issue 17, item 9) -------------------------
+# Immediate emails wait this many seconds to collect a thread's new posts into
+# one message per member (community.tasks.send_notification_emails); 0 sends
+# each post at once. The daily digest is unchanged.
+COMMUNITY_NOTIFICATION_INTERVAL = int(
+    os.environ.get("COMMUNITY_NOTIFICATION_INTERVAL", "300")
+)
