@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from community import accounts as community_accounts
 from credentials.sitemaps import CredentialSitemap
 from events import views as events_views
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # A first authenticator takes a code sent by email too (community.accounts).
+    path("accounts/2fa/totp/activate/", community_accounts.activate_totp),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<path>.*)$", views.api_not_found),

@@ -17,7 +17,9 @@ other door), so no view needs to check for itself.
 """
 
 import base64
+import time
 
+from allauth.account import app_settings as account_settings
 from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.stagekit import stash_login
 from allauth.account.stages import LoginStage, LoginStageController
@@ -27,11 +29,14 @@ from allauth.mfa.base.internal.flows import post_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.views import activate_totp as allauth_activate_totp
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from .forms import EnrolSecondFactorForm
 
@@ -69,6 +74,15 @@ def authenticated_with(request, user, method):
     """Whether this session's sign-in of `user` used `method` ("mfa", ...)."""
     return any(
         record.get("method") == method
+        for record in get_authentication_records(request, user)
+    )
+
+
+def recently_authenticated_with(request, user, method):
+    """`authenticated_with`, within allauth's reauthentication timeout."""
+    since = time.time() - account_settings.REAUTHENTICATION_TIMEOUT
+    return any(
+        record.get("method") == method and record.get("at", 0) >= since
         for record in get_authentication_records(request, user)
     )
 
@@ -137,3 +151,19 @@ def enrol_second_factor(request):
             + base64.b64encode(svg.encode()).decode(),
         },
     )
+
+
+def activate_totp(request):
+    """allauth's authenticator set-up, where a first authenticator also takes
+    a code sent to the verified email: with a password alone, someone could
+    otherwise tie their own app to a member's account, which becomes a staff
+    or chair account's second factor the day the member is promoted."""
+    user = request.user
+    if (
+        user.is_authenticated
+        and not is_mfa_enabled(user, SECOND_FACTORS)
+        and not recently_authenticated_with(request, user, "code")
+    ):
+        url = reverse("account_request_reauthentication_code")
+        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+    return allauth_activate_totp(request)

@@ -38,3 +38,29 @@ def test_coordinator_enrols_a_second_factor_on_first_sign_in(
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     page.wait_for_url("**/admin/")
     assert "Dashboard" in page.content()
+
+
+def test_member_proves_their_email_before_adding_an_authenticator(
+    page, transactional_db, home_page, axe_check
+):
+    member = make_user("mira@example.org")
+    page.goto("/accounts/login/?next=/accounts/2fa/totp/activate/")
+    page.fill("input[name=login]", member.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").last.click()
+
+    page.wait_for_url("**/accounts/reauthenticate/code/**")
+    axe_check(page)
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url("**/accounts/reauthenticate/code/confirm/**")
+    axe_check(page)
+    code = re.search(r"^([A-Z0-9-]{6,})$", mail.outbox[-1].body, re.M).group(1)
+    page.fill("input[name=code]", code)
+    page.press("input[name=code]", "Enter")
+
+    page.wait_for_url("**/accounts/2fa/totp/activate/")
+    axe_check(page)
+    secret = page.locator("input#authenticator_secret").input_value()
+    page.fill("input[name=code]", totp_code(secret))
+    page.press("input[name=code]", "Enter")
+    page.wait_for_url("**/accounts/2fa/recovery-codes/")

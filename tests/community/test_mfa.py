@@ -25,13 +25,29 @@ def sign_in(client, email):
 
 
 def open_activation(client, user):
-    """Sign in and open the authenticator set-up, confirming the password first."""
+    """Sign in and open the authenticator set-up, proving the email first."""
     sign_in(client, user.email)
     response = client.get("/accounts/2fa/totp/activate/")
-    # Security settings ask for the password again before changing anything.
-    assert response["Location"].startswith("/accounts/reauthenticate/")
-    client.post(response["Location"], {"password": PASSWORD})
+    # A first authenticator takes a code sent to the account's email.
+    assert response["Location"].startswith("/accounts/reauthenticate/code/")
+    confirm = client.post(response["Location"], {"recipient": user.email})
+    assert mail.outbox[-1].to == [user.email]
+    done = client.post(confirm["Location"], {"code": emailed_code()})
+    assert done["Location"] == "/accounts/2fa/totp/activate/"
     return client.get("/accounts/2fa/totp/activate/")
+
+
+def test_a_password_alone_cannot_add_a_first_authenticator(client, member):
+    sign_in(client, member.email)
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response["Location"].startswith("/accounts/reauthenticate/code/")
+    # Confirming the password again is not enough.
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response["Location"].startswith("/accounts/reauthenticate/code/")
+    refused = client.post("/accounts/2fa/totp/activate/", {"code": "123456"})
+    assert refused.status_code == 302
+    assert not Authenticator.objects.filter(user=member).exists()
 
 
 def enrol(client, user):
