@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.utils.translation import gettext as _
@@ -11,6 +12,8 @@ class TwoFactorGateMiddleware:
     visitor, whatever they check.
 
     Costs a query for signed-in sessions without a second factor (members).
+    Requests without a session cookie are left alone, so their session is not
+    read and their response does not vary on cookies because of this check.
     """
 
     def __init__(self, get_response):
@@ -19,7 +22,8 @@ class TwoFactorGateMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            user is not None
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and user is not None
             and user.is_authenticated
             and not authenticated_with(request, user, "mfa")
             and is_privileged(user)
