@@ -94,3 +94,43 @@ def test_unsubscribed_members_and_hidden_posts_stay_out(
     for message in mail.outbox:
         assert "Reply number 5" not in message.body
         assert "Replier05" not in names_in(message)
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection
+def test_a_deferring_backend_sends_when_the_interval_ends(
+    settings, member, second_member, public_space, django_capture_on_commit_callbacks
+):
+    """In production (the database task backend) each post's send waits for the
+    end of the interval; a worker then sends one email for everything new."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    settings.COMMUNITY_NOTIFICATION_INTERVAL = 300
+    thread = services.create_thread(
+        author=member, space=public_space, title="Stackable credentials", body="Go"
+    )
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply(author=second_member, thread=thread, body="First")
+        services.reply(author=second_member, thread=thread, body="Second")
+    queued = DBTaskResult.objects.filter(
+        task_path="community.tasks.send_notification_emails"
+    )
+    assert queued.count() == 2
+    for result in queued:
+        assert result.args_kwargs["args"] == [thread.pk]
+        assert result.run_after >= before + timedelta(seconds=300)
+
+    def work():
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0
+        )
+
+    work()  # nothing is due yet
+    assert mail.outbox == []
+    wait_out_the_interval()
+    queued.update(run_after=F("run_after") - timedelta(seconds=300))
+    work()
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    assert "First" in mail.outbox[0].body and "Second" in mail.outbox[0].body
