@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from .http import client_ip
+
 HONEYPOT_FIELD = "website"
 
 
@@ -15,20 +17,17 @@ class ContactRateLimited(Exception):
     )
 
 
-def _parse_rate(rate):
+def parse_rate(rate):
+    """ "5/h" -> (5, 3600); the period may have a count: "10/15m"."""
     count, _sep, period = rate.partition("/")
-    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period or "h"]
-    return int(count), seconds
-
-
-def client_ip(request):
-    """The visitor's address. Behind a proxy, set it to pass REMOTE_ADDR through."""
-    return request.META.get("REMOTE_ADDR", "unknown")
+    period = period or "h"
+    unit = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[-1]]
+    return int(count), int(period[:-1] or 1) * unit
 
 
 def check_contact_rate(request):
     """Count one submission for this IP; raise once it is over the limit."""
-    limit, period = _parse_rate(settings.CONTACT_RATE_LIMIT)
+    limit, period = parse_rate(settings.CONTACT_RATE_LIMIT)
     key = f"contact-rate:{client_ip(request)}"
     cache.add(key, 0, timeout=period)
     try:

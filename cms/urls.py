@@ -8,10 +8,11 @@ from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from community import accounts as community_accounts
 from credentials.sitemaps import CredentialSitemap
 from events import views as events_views
 
-from . import esi, views
+from . import esi, page_passwords, views
 from .api import api
 
 # The Django admin signs in through allauth too, so it cannot skip verification
@@ -25,6 +26,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # A first authenticator takes a code sent by email too (community.accounts).
+    path("accounts/2fa/totp/activate/", community_accounts.activate_totp),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<path>.*)$", views.api_not_found),
@@ -53,5 +56,11 @@ urlpatterns = [
     ),
     # Frameworks: version URLs with dots (/frameworks/<slug>/v/1.0/).
     path("", include("frameworks.urls")),
+    # Wagtail's password form for protected pages, with a limit on guesses.
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/"
+        "<int:page_id>/",
+        page_passwords.authenticate_with_password,
+    ),
     path("", include(wagtail_urls)),
 ]

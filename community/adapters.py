@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
+from cms.http import client_ip
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Email-only accounts; builds links in emails from SITE_URL."""
@@ -16,3 +18,35 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_from_email(self):
         return settings.DEFAULT_FROM_EMAIL
+
+    # --- Rate limits and sign-in (issue 17, items 5, 6 and 8) ---------------
+
+    def get_client_ip(self, request):
+        """allauth's per-address limits use our one notion of the client's
+        address, which trusts X-Forwarded-For only from our own proxies."""
+        return client_ip(request)
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Count failed passwords per account *and* client address: someone
+        else's failures, from elsewhere, never lock the owner out."""
+        key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{key}:{client_ip(request)}"
+
+    def is_login_by_code_required(self, login):
+        """A privileged account without an authenticator proves its email
+        with a code before it may set one up (community.accounts)."""
+        from community.accounts import authenticated_with, needs_enrolment
+
+        if super().is_login_by_code_required(login):
+            return True
+        return (
+            login.user is not None
+            and not authenticated_with(self.request, login.user, "code")
+            and needs_enrolment(login.user)
+        )
+
+    def get_login_stages(self):
+        return [
+            *super().get_login_stages(),
+            "community.accounts.EnrolSecondFactorStage",
+        ]

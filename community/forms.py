@@ -104,3 +104,46 @@ class DeleteAccountForm(forms.Form):
         if value != "delete":
             raise ValidationError(_('Type "delete" to confirm.'))
         return value
+
+
+class EnrolSecondFactorForm(forms.Form):
+    """The code an authenticator app shows for `secret`, and the account's
+    password when this sign-in has not asked for it (a sign-in by code)."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+    def __init__(self, *args, user, secret, needs_password, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.secret = secret
+        if not needs_password:
+            del self.fields["password"]
+
+    def clean(self):
+        from allauth.mfa.base.internal.flows import check_rate_limit
+        from allauth.mfa.totp.internal.auth import validate_totp_code
+
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        clear_rate_limit = check_rate_limit(self.user, error_key="rate_limited")
+        if "password" in self.fields and not self.user.check_password(
+            cleaned["password"]
+        ):
+            raise ValidationError(_("Incorrect password."), code="password")
+        if not validate_totp_code(self.secret, cleaned["code"]):
+            raise ValidationError(
+                _("Incorrect code. Type the code your app shows now."), code="code"
+            )
+        clear_rate_limit()
+        return cleaned

@@ -217,10 +217,10 @@ def _notify(*, post, mentions, new_thread):
         created.append(Notification(user=user, post=post, kind=k))
     Notification.objects.bulk_create(created, ignore_conflicts=True)
     if created:
-        from .tasks import send_notification_emails
+        from .tasks import schedule_notification_emails
 
-        post_id = post.pk
-        transaction.on_commit(lambda: send_notification_emails.enqueue(post_id))
+        thread_id = thread.pk
+        transaction.on_commit(lambda: schedule_notification_emails(thread_id))
 
 
 def _touch_read(user, thread, when):

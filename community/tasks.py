@@ -1,8 +1,12 @@
 """Background work: notification emails, digests and invitations."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Min
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,45 +27,111 @@ def _still_visible(notifications, user):
     return [n for n in notifications if n.post_id in visible]
 
 
+def notification_interval():
+    """How long immediate emails wait to collect a thread's new posts."""
+    return timedelta(seconds=settings.COMMUNITY_NOTIFICATION_INTERVAL)
+
+
+def schedule_notification_emails(thread_id):
+    """Called after new notifications in a thread are committed.
+
+    A backend that can defer (the database backend in production) runs the
+    send once the interval has passed; one that cannot (the immediate backend
+    of tests and the demo) runs it now, which sends only what is already due;
+    `manage.py send_notifications`, run every minute from cron, sends the rest.
+    """
+    task = send_notification_emails
+    if notification_interval() and task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + notification_interval())
+    task.enqueue(thread_id)
+
+
+def _name(post):
+    return post.author.community_profile.name if post.author else _("A former member")
+
+
 @task()
-def send_notification_emails(post_id):
-    """Email the members who chose immediate email about this post."""
-    notifications = Notification.objects.filter(
-        post_id=post_id,
+def send_notification_emails(thread_id=None):
+    """Email the members who chose immediate email: one message per member and
+    thread, listing every post they have not been sent, once the oldest has
+    waited COMMUNITY_NOTIFICATION_INTERVAL seconds. So a busy thread mails
+    each watcher at most once per interval, however many reply.
+
+    Rows are locked while a message is sent, so two runs never send one post
+    twice; posts the member can no longer read are left out (and not sent
+    later either).
+    """
+    pending = Notification.objects.filter(
         emailed_at__isnull=True,
         read_at__isnull=True,
         user__is_active=True,
-        user__community_profile__email_preference=(Profile.EmailPreference.IMMEDIATE),
-    ).select_related("user", "post__thread__space", "post__author__community_profile")
+        user__community_profile__email_preference=Profile.EmailPreference.IMMEDIATE,
+    )
+    if thread_id is not None:
+        pending = pending.filter(post__thread_id=thread_id)
+    due = (
+        pending.values("user_id", "post__thread_id")
+        .annotate(oldest=Min("created_at"))
+        .filter(oldest__lte=timezone.now() - notification_interval())
+        .order_by()
+    )
     sent = 0
-    for notification in notifications:
-        if not _still_visible([notification], notification.user):
-            continue
-        post = notification.post
-        author = (
-            post.author.community_profile.name if post.author else _("A former member")
-        )
-        emails.send(
-            user=notification.user,
-            subject=_("%(author)s %(action)s: %(title)s")
-            % {
-                "author": author,
-                "action": notification.get_kind_display(),
-                "title": post.thread.title,
-            },
-            template="notification",
-            context={
-                "notification": notification,
-                "post": post,
-                "author": author,
-                "url": settings.SITE_URL + post.get_absolute_url(),
-            },
-        )
-        Notification.objects.filter(pk=notification.pk).update(
-            emailed_at=timezone.now()
-        )
-        sent += 1
+    for group in due:
+        with transaction.atomic():
+            locked = list(
+                pending.filter(
+                    user_id=group["user_id"], post__thread_id=group["post__thread_id"]
+                )
+                .select_for_update(of=("self",), skip_locked=True)
+                .select_related(
+                    "user", "post__thread__space", "post__author__community_profile"
+                )
+                .order_by("created_at")
+            )
+            if not locked:
+                continue
+            user = locked[0].user
+            items = _still_visible(locked, user)
+            if items:
+                _send_thread_email(user, items)
+                sent += 1
+            Notification.objects.filter(pk__in=[n.pk for n in locked]).update(
+                emailed_at=timezone.now()
+            )
     return sent
+
+
+def _send_thread_email(user, notifications):
+    first = notifications[0]
+    thread = first.post.thread
+    if len(notifications) == 1:
+        subject = _("%(author)s %(action)s: %(title)s") % {
+            "author": _name(first.post),
+            "action": first.get_kind_display(),
+            "title": thread.title,
+        }
+    else:
+        subject = _("%(count)d new posts: %(title)s") % {
+            "count": len(notifications),
+            "title": thread.title,
+        }
+    emails.send(
+        user=user,
+        subject=subject,
+        template="notification",
+        context={
+            "thread": thread,
+            "items": [
+                {
+                    "notification": n,
+                    "post": n.post,
+                    "author": _name(n.post),
+                    "url": settings.SITE_URL + n.post.get_absolute_url(),
+                }
+                for n in notifications
+            ],
+        },
+    )
 
 
 @task()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import accounts, views
 from .feeds import SpaceThreadsFeed
 
 app_name = "community"
@@ -42,6 +42,11 @@ urlpatterns = [
         "groups/<slug:slug>/members/<int:pk>/",
         views.manage_membership,
         name="manage_membership",
+    ),
+    path(
+        "two-factor/enrol/",
+        accounts.enrol_second_factor,
+        name="enrol_second_factor",
     ),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
 ]

@@ -6,9 +6,11 @@ App-specific fixtures live in `tests/<app>/conftest.py`; factories in
 
 import os
 import shutil
+import time
 from importlib import import_module
 from pathlib import Path
 
+import django.test
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -99,6 +101,38 @@ def _wagtail_tree(request):
     if uses_db:
         request.getfixturevalue("_django_db_helper")
         ensure_wagtail_tree()
+
+
+class Client(django.test.Client):
+    """Django's test client, whose `force_login` and `login` stand for a
+    completed sign-in, second factor included, as allauth records it.
+
+    Privileged accounts are signed out by community.middleware unless the
+    session shows a second factor; tests of the sign-in itself post to
+    /accounts/login/ instead (tests/community/test_mfa.py).
+    """
+
+    def _login(self, user, backend=None):
+        from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+        from allauth.account.internal.flows.login import (
+            _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        )
+        from allauth.account.internal.userkit import user_id_to_str
+
+        super()._login(user, backend)
+        session = self.session
+        now = time.time()
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "password", "at": now},
+            {"method": "mfa", "at": now, "type": "totp"},
+        ]
+        session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+        session.save()
+
+
+@pytest.fixture
+def client():
+    return Client()
 
 
 @pytest.fixture(autouse=True)

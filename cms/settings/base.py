@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "community.middleware.StaffTwoFactorMiddleware",
+    "community.middleware.TwoFactorGateMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -318,3 +318,40 @@ SEARCH_ENGINE = os.environ.get(
 # The popular-queries report's hits are written in batches, at most this often
 # per process (search/popular.py); 0 writes each search's hit at once.
 SEARCH_HITS_FLUSH_SECONDS = int(os.environ.get("SEARCH_HITS_FLUSH_SECONDS", "30"))
+
+# --- Client addresses behind proxies (issue 17, item 8) ----------------------
+# cms.http.client_ip believes X-Forwarded-For only for requests from
+# TRUSTED_PROXIES, and only its last TRUSTED_PROXY_COUNT entries (those our own
+# proxies appended). 0, the default, ignores the header: right when gunicorn
+# faces the clients. Production (TLS terminator -> Varnish -> gunicorn): 2.
+# allauth reads the address through community.adapters.AccountAdapter, so its
+# own ALLAUTH_TRUSTED_PROXY_COUNT stays 0.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.0/8,::1")
+
+# --- Sign-in failures and two-factor (issue 17, items 5 and 6) ---------------
+# Failed passwords count per account *and* client address (the adapter adds the
+# address to allauth's "key"), so an attacker's failures lock only their own
+# address out; each address also has its own budget. A member locked out can
+# still sign in with a code sent by email.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_RATE_LIMITS = {
+    **ACCOUNT_RATE_LIMITS,
+    "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "20/m/ip,3/m/key",
+}
+# Staff, superusers, chairs and anyone holding a permission are signed in only
+# once their second factor is verified: community.accounts, the adapter and
+# community.middleware.TwoFactorGateMiddleware.
+
+# --- Password-protected pages (issue 17, item 7) ------------------------------
+# Wrong passwords per client address and page restriction (cms.page_passwords).
+PAGE_PASSWORD_RATE_LIMIT = os.environ.get("PAGE_PASSWORD_RATE_LIMIT", "10/15m")
+
+# --- Community notification emails (issue 17, item 9) -------------------------
+# Immediate emails wait this many seconds to collect a thread's new posts into
+# one message per member (community.tasks.send_notification_emails); 0 sends
+# each post at once. The daily digest is unchanged.
+COMMUNITY_NOTIFICATION_INTERVAL = int(
+    os.environ.get("COMMUNITY_NOTIFICATION_INTERVAL", "300")
+)

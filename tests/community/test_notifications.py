@@ -11,6 +11,13 @@ from community.models import Notification, Profile, SpaceWatch, ThreadWatch
 from community.tasks import send_digests
 
 
+@pytest.fixture(autouse=True)
+def _send_at_once(settings):
+    """What a notification says, sent at once; test_notification_coalescing
+    covers the interval that gathers a busy thread's posts into one email."""
+    settings.COMMUNITY_NOTIFICATION_INTERVAL = 0
+
+
 def _prefer(user, preference):
     Profile.objects.filter(user=user).update(email_preference=preference)
 

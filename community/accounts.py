@@ -1,0 +1,169 @@
+"""Two-factor sign-in for accounts with privileges (issue 17, item 5).
+
+An account is privileged when it may do more than a member: staff,
+superusers, working-group chairs and moderators. Such an account is never
+signed in on its password alone:
+
+- with an authenticator, allauth's own login stage asks for its code;
+- without one, the sign-in first asks for a code sent to the account's
+  verified email (allauth's login by code, `AccountAdapter`), then
+  `EnrolSecondFactorStage` has the person set up an authenticator app before
+  the sign-in completes.
+
+Either way the session records an "mfa" authentication (allauth's records).
+`TwoFactorGateMiddleware` signs out any session of a privileged account that
+has no such record (a member made chair mid-session, a sign-in through any
+other door), so no view needs to check for itself.
+"""
+
+import base64
+import time
+
+from allauth.account import app_settings as account_settings
+from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.stagekit import stash_login
+from allauth.account.stages import LoginStage, LoginStageController
+from allauth.core.internal.httpkit import headed_redirect_response
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.base.internal.flows import post_authentication
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.views import activate_totp as allauth_activate_totp
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from .forms import EnrolSecondFactorForm
+
+MODERATE = "moderate_post"
+SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+
+
+def is_privileged(user):
+    """Staff, superusers, working-group chairs and moderators (one query at
+    most). Members whose groups only open parts of the admin (framework
+    editors, provider editors) are not counted."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .filter(
+            Q(working_group_memberships__is_chair=True)
+            | Q(
+                user_permissions__codename=MODERATE,
+                user_permissions__content_type__app_label="community",
+            )
+            | Q(
+                groups__permissions__codename=MODERATE,
+                groups__permissions__content_type__app_label="community",
+            )
+        )
+        .exists()
+    )
+
+
+def authenticated_with(request, user, method):
+    """Whether this session's sign-in of `user` used `method` ("mfa", ...)."""
+    return any(
+        record.get("method") == method
+        for record in get_authentication_records(request, user)
+    )
+
+
+def recently_authenticated_with(request, user, method):
+    """`authenticated_with`, within allauth's reauthentication timeout."""
+    since = time.time() - account_settings.REAUTHENTICATION_TIMEOUT
+    return any(
+        record.get("method") == method and record.get("at", 0) >= since
+        for record in get_authentication_records(request, user)
+    )
+
+
+def needs_enrolment(user):
+    """A privileged account that has no authenticator yet."""
+    return not is_mfa_enabled(user, SECOND_FACTORS) and is_privileged(user)
+
+
+class EnrolSecondFactorStage(LoginStage):
+    """The last step of a privileged account's first sign-in: set up an
+    authenticator app (after the emailed code). The account is not signed in
+    until it is done."""
+
+    key = "enrol_second_factor"
+    urlname = "community:enrol_second_factor"
+
+    def handle(self):
+        user = self.login.user
+        if user is None or authenticated_with(self.request, user, "mfa"):
+            return None, True
+        if not needs_enrolment(user):
+            return None, True
+        return headed_redirect_response(self.urlname), True
+
+
+def enrol_second_factor(request):
+    """Set up an authenticator app during a privileged account's sign-in.
+
+    Reached only from `EnrolSecondFactorStage`, after the emailed code: the
+    person is not signed in yet, allauth keeps the pending sign-in in the
+    session. A valid code from the app turns the authenticator (and recovery
+    codes) on, records the second factor and completes the sign-in.
+    """
+    stage = LoginStageController.enter(request, EnrolSecondFactorStage.key)
+    if stage is None:
+        return redirect("account_login")
+    user = stage.login.user
+    secret = stage.state.get("secret")
+    if not secret:
+        secret = stage.state["secret"] = generate_totp_secret()
+        stash_login(request, stage.login)
+    form = EnrolSecondFactorForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        secret=secret,
+        needs_password=not authenticated_with(request, user, "password"),
+    )
+    if form.is_valid():
+        with transaction.atomic():
+            authenticator = TOTP.activate(user, secret).instance
+            RecoveryCodes.activate(user)
+        post_authentication(request, authenticator)
+        get_mfa_adapter().send_notification_mail("mfa/email/totp_activated", user)
+        return stage.exit()
+    adapter = get_mfa_adapter()
+    totp_url = adapter.build_totp_url(user, secret)
+    svg = adapter.build_totp_svg(totp_url)
+    return render(
+        request,
+        "community/enrol_second_factor.html",
+        {
+            "form": form,
+            "secret": secret,
+            "qr_data_uri": "data:image/svg+xml;base64,"
+            + base64.b64encode(svg.encode()).decode(),
+        },
+    )
+
+
+def activate_totp(request):
+    """allauth's authenticator set-up, where a first authenticator also takes
+    a code sent to the verified email: with a password alone, someone could
+    otherwise tie their own app to a member's account, which becomes a staff
+    or chair account's second factor the day the member is promoted."""
+    user = request.user
+    if (
+        user.is_authenticated
+        and not is_mfa_enabled(user, SECOND_FACTORS)
+        and not recently_authenticated_with(request, user, "code")
+    ):
+        url = reverse("account_request_reauthentication_code")
+        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+    return allauth_activate_totp(request)
