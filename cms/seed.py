@@ -6,6 +6,7 @@ Every function here finds or creates by slug, so running it twice changes nothin
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
+from wagtail.rich_text import RichText
 
 from .models import ContactFormField, ContactPage, HomePage, SiteSettings, StandardPage
 
@@ -43,9 +44,23 @@ ECOSYSTEM = [
     "The working group is engaged in the active development and testing of a "
     "framework for micro-certification activity, ensuring relevance to the labour "
     "market, assessment, evidence, validation standards and partner endorsement.",
-    "Visitors can download the framework and principles document and view the "
-    "micro-certification EOI webinar (October 23, 2019).",
+    "From this site you can:",
 ]
+
+# The seed's promises: each phrase becomes a link once its target exists (the
+# apps that make the targets call `link_phrase`, see frameworks/ and events/).
+DOWNLOAD_FRAMEWORK = "Download the framework and principles document"
+VIEW_WEBINAR = "View the micro-certification EOI webinar (October 23, 2019)"
+SEE_FORUM = "See the programme of the Annual Forum"
+REGISTER_FORUM = "Register for the Annual Forum"
+CONTACT = "contact the Program Coordinator"
+
+PROMISES = (
+    f"<p>{ECOSYSTEM[3]}</p><ul><li>{DOWNLOAD_FRAMEWORK}</li>"
+    f"<li>{VIEW_WEBINAR}</li></ul>"
+)
+FORUM_LINKS = f"<ul><li>{SEE_FORUM}</li><li>{REGISTER_FORUM}</li></ul>"
+ECOSYSTEM_HEADING = "Building a harmonized micro-certification ecosystem for Ontario"
 
 FORUM = (
     "The annual Micro-Certification Forum brings employers and academic leadership "
@@ -59,6 +74,32 @@ COORDINATOR_EMAIL = "coordinator@example.org"
 
 def _paragraph(text):
     return ("paragraph", f"<p>{text}</p>")
+
+
+def _page_link(page):
+    return f'linktype="page" id="{page.pk}"'
+
+
+def link_phrase(phrase, *, page=None, href=""):
+    """Make the seeded pages' plain mentions of `phrase` links to a page or URL.
+
+    Run by each app's seed once the target exists; a phrase already inside a
+    link is left alone, so running it twice changes nothing.
+    """
+    target = _page_link(page) if page is not None else f'href="{href}"'
+    link = f"<a {target}>{phrase}</a>"
+    pages = [*HomePage.objects.all(), *StandardPage.objects.all()]
+    for content_page in pages:
+        changed = False
+        for block in content_page.body:
+            if block.block_type != "paragraph":
+                continue
+            source = block.value.source
+            if phrase in source and f">{phrase}</a>" not in source:
+                block.value = RichText(source.replace(phrase, link, 1))
+                changed = True
+        if changed:
+            content_page.save_revision().publish()
 
 
 def _child(parent, model, slug, **fields):
@@ -122,23 +163,26 @@ def home_page():
                 (
                     "heading",
                     {
-                        "text": "Building a harmonized micro-certification ecosystem",
+                        "text": ECOSYSTEM_HEADING,
                         "level": "h2",
                         "anchor": "",
                     },
                 ),
                 _paragraph(ECOSYSTEM[0]),
                 _paragraph(ECOSYSTEM[1]),
+                ("paragraph", PROMISES),
                 ("heading", {"text": "Annual Forum", "level": "h2", "anchor": ""}),
                 _paragraph(FORUM),
+                ("paragraph", FORUM_LINKS),
                 (
                     "call_to_action",
                     {
                         "heading": "Questions about the programme?",
-                        "text": "For more information, contact the Program Coordinator.",
+                        "text": "The Program Coordinator answers questions about "
+                        "micro-certification, the working group and the forum.",
                         "page": None,
                         "url": "",
-                        "button_text": "Contact the coordinator",
+                        "button_text": "Contact the Program Coordinator",
                     },
                 ),
             ],
@@ -205,7 +249,7 @@ def seed(stdout):
         home,
         StandardPage,
         "harmonized-ecosystem",
-        title="Building a harmonized micro-certification ecosystem",
+        title=ECOSYSTEM_HEADING,
         summary="A common framework and a community of practice for Ontario.",
         body=[
             ("heading", {"text": "A common framework", "level": "h2", "anchor": ""}),
@@ -220,7 +264,7 @@ def seed(stdout):
             ),
             _paragraph(ECOSYSTEM[1]),
             _paragraph(ECOSYSTEM[2]),
-            _paragraph(ECOSYSTEM[3]),
+            ("paragraph", PROMISES),
         ],
     )
     _child(
@@ -231,7 +275,8 @@ def seed(stdout):
         summary="Employers and academic leaders from across North America.",
         body=[
             _paragraph(FORUM),
-            _paragraph("For more information, contact the Program Coordinator."),
+            ("paragraph", FORUM_LINKS),
+            _paragraph(f"For more information, {CONTACT}."),
         ],
     )
     contact = home.get_children().filter(slug="contact").first()
@@ -276,6 +321,8 @@ def seed(stdout):
         )
         settings.address = "Toronto, Ontario"
         settings.save()
+
+    link_phrase(CONTACT, page=contact)
 
     # Link the home page call to action to the contact page once both exist.
     body = home.body

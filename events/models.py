@@ -392,6 +392,13 @@ class AgendaSession(Orderable, ClusterableModel):
     def __str__(self):
         return self.title
 
+    @property
+    def day(self):
+        """The session's date in Toronto, where the agenda's times are given."""
+        from zoneinfo import ZoneInfo
+
+        return self.start.astimezone(ZoneInfo("America/Toronto")).date()
+
 
 def _new_code():
     # No 0/O or 1/I: the code is read aloud and typed at the check-in desk.
