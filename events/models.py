@@ -244,6 +244,7 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
     template = "events/event_page.html"
+    search_kind = _("Event")
 
     class Meta:
         verbose_name = _("event page")
@@ -625,6 +626,7 @@ class WebinarPage(RoutablePageMixin, BasePageMixin, Page):
     parent_page_types = ["events.WebinarIndexPage"]
     subpage_types = []
     template = "events/webinar_page.html"
+    search_kind = _("Webinar")
 
     class Meta:
         verbose_name = _("webinar page")

@@ -249,6 +249,7 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
     parent_page_types = ["frameworks.FrameworkIndexPage"]
     subpage_types = []
     template = "frameworks/framework_page.html"
+    search_kind = _("Framework")
 
     class Meta:
         verbose_name = _("framework document")
