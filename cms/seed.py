@@ -3,7 +3,10 @@
 Every function here finds or creates by slug, so running it twice changes nothing.
 """
 
+from urllib.parse import urlsplit
+
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
@@ -192,9 +195,10 @@ def home_page():
     site = Site.objects.filter(is_default_site=True).first()
     placeholder = Page.objects.filter(depth=2, slug="home").exclude(pk=home.pk).first()
     if site is None:
+        address = urlsplit(settings.SITE_URL)
         site = Site.objects.create(
-            hostname="localhost",
-            port=80,
+            hostname=address.hostname or "localhost",
+            port=address.port or (443 if address.scheme == "https" else 80),
             root_page=home,
             is_default_site=True,
             site_name="Micro-certification",
@@ -279,6 +283,96 @@ def seed(stdout):
             _paragraph(f"For more information, {CONTACT}."),
         ],
     )
+    _child(
+        home,
+        StandardPage,
+        "accessibility",
+        title="Accessibility statement",
+        summary="How this site meets the Accessibility for Ontarians with "
+        "Disabilities Act (AODA) and how to tell us about a barrier.",
+        body=[
+            _paragraph(
+                "The programme wants everyone to be able to use this site. It is "
+                "built to meet the Web Content Accessibility Guidelines (WCAG) 2.1 "
+                "level AA, which the Accessibility for Ontarians with Disabilities "
+                "Act (AODA) Integrated Accessibility Standards require of Ontario "
+                "public-sector websites."
+            ),
+            ("heading", {"text": "What we do", "level": "h2", "anchor": ""}),
+            (
+                "paragraph",
+                "<ul><li>Every page works with a keyboard alone and with screen "
+                "readers, and shows where the keyboard focus is.</li>"
+                "<li>Pages reflow on phones and at 400% zoom without scrolling "
+                "sideways.</li><li>Webinar recordings have captions and a full "
+                "transcript.</li><li>Framework documents can be read online as "
+                "well as downloaded as PDF.</li><li>Each page type is checked with "
+                "automated accessibility tests (axe-core) before release.</li>"
+                "</ul>",
+            ),
+            ("heading", {"text": "Known limitations", "level": "h2", "anchor": ""}),
+            _paragraph(
+                "The PDF versions of framework documents carry a title, a language "
+                "and bookmarks but are not fully tagged; the web version of each "
+                "document has the same content and is the accessible version."
+            ),
+            (
+                "heading",
+                {"text": "Tell us about a barrier", "level": "h2", "anchor": ""},
+            ),
+            _paragraph(
+                f"If something on this site is hard to use, {CONTACT}. We reply "
+                "within two working days and can provide any document in an "
+                "accessible format or with communication supports on request."
+            ),
+        ],
+    )
+    _child(
+        home,
+        StandardPage,
+        "privacy",
+        title="Privacy notice",
+        summary="What personal information this site collects, why, who sees it "
+        "and how long we keep it.",
+        body=[
+            _paragraph(
+                "This notice explains what personal information the programme "
+                "collects through this site and how it is used. We collect only "
+                "what we need to run the programme."
+            ),
+            ("heading", {"text": "Event registrations", "level": "h2", "anchor": ""}),
+            _paragraph(
+                "When you register for the forum or another event we keep your name, "
+                "email address, organisation, sector, role and any accommodations or "
+                "dietary needs you tell us about. Staff who organise the event see "
+                "them; we use them only to run the event and delete them a year "
+                "after it."
+            ),
+            ("heading", {"text": "Member profiles", "level": "h2", "anchor": ""}),
+            _paragraph(
+                "Members have an account with an email address and a display name, "
+                "and may add an organisation, a role and a short biography. You "
+                "choose whether other members can see your profile, and you can "
+                "download your data or delete your account from your account pages."
+            ),
+            ("heading", {"text": "Contact messages", "level": "h2", "anchor": ""}),
+            _paragraph(
+                "Messages sent through the contact form go to the Program "
+                "Coordinator with the name and email address you give, so that we "
+                "can reply."
+            ),
+            ("heading", {"text": "What we do not do", "level": "h2", "anchor": ""}),
+            _paragraph(
+                "We do not sell or share personal information, and the site does "
+                "not use advertising or third-party tracking. Download counts record "
+                "nothing about who downloaded a document."
+            ),
+            ("heading", {"text": "Questions", "level": "h2", "anchor": ""}),
+            _paragraph(
+                f"To see, correct or delete information we hold about you, {CONTACT}."
+            ),
+        ],
+    )
     contact = home.get_children().filter(slug="contact").first()
     if contact is None:
         contact = ContactPage(
@@ -312,15 +406,15 @@ def seed(stdout):
             )
         contact.save_revision().publish()
 
-    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
-    if not settings.coordinator_email:
-        settings.coordinator_email = COORDINATOR_EMAIL
-        settings.footer_text = (
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    if not site_settings.coordinator_email:
+        site_settings.coordinator_email = COORDINATOR_EMAIL
+        site_settings.footer_text = (
             "<p>A common framework and community of practice for "
             "micro-certification.</p>"
         )
-        settings.address = "Toronto, Ontario"
-        settings.save()
+        site_settings.address = "Toronto, Ontario"
+        site_settings.save()
 
     link_phrase(CONTACT, page=contact)
 

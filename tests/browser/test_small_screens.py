@@ -51,6 +51,9 @@ def _page_types():
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/password/reset/",
+        "/site-map/",
+        "/accessibility/",
+        "/privacy/",
     ]
 
 
@@ -76,6 +79,21 @@ def test_no_page_type_scrolls_sideways_on_a_phone(page, demo):
                 )
                 too_wide.append((width, path, _overflow(page), culprits))
     assert too_wide == [], "\n".join(map(str, too_wide))
+
+
+def test_the_footer_pages_pass_axe_and_lead_from_the_footer(page, demo, axe_check):
+    page.goto("/")
+    for name, heading in (
+        ("Site map", "Site map"),
+        ("Accessibility", "Accessibility statement"),
+        ("Privacy", "Privacy notice"),
+    ):
+        page.locator("footer").get_by_role("link", name=name, exact=True).click()
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text() == heading
+        axe_check(page)
+    page.get_by_role("link", name="Contact", exact=True).first.click()
+    page.wait_for_url("**/contact/")
 
 
 def test_the_phone_header_is_compact_and_wide_tables_scroll_in_their_box(
