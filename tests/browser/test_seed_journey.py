@@ -42,6 +42,9 @@ def test_every_promise_on_the_home_page_leads_where_it_says(page, demo, axe_chec
     page.get_by_role("link", name=cms_seed.VIEW_WEBINAR).click()
     page.wait_for_url("**/webinars/eoi-webinar-2019-10-23/")
     assert page.locator("h1").inner_text() == "Micro-certification EOI webinar"
+    # The demo's few seconds of video say plainly that they are an excerpt.
+    caption = page.locator(".webinar__video-caption").inner_text()
+    assert "short excerpt" in caption and "seconds" in caption
     axe_check(page)
 
     # 3. The Annual Forum: the current forum, its agenda day by day.
