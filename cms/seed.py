@@ -3,9 +3,13 @@
 Every function here finds or creates by slug, so running it twice changes nothing.
 """
 
+from urllib.parse import urlsplit
+
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from wagtail.models import Page, Site
+from wagtail.rich_text import RichText
 
 from .models import ContactFormField, ContactPage, HomePage, SiteSettings, StandardPage
 
@@ -43,9 +47,23 @@ ECOSYSTEM = [
     "The working group is engaged in the active development and testing of a "
     "framework for micro-certification activity, ensuring relevance to the labour "
     "market, assessment, evidence, validation standards and partner endorsement.",
-    "Visitors can download the framework and principles document and view the "
-    "micro-certification EOI webinar (October 23, 2019).",
+    "From this site you can:",
 ]
+
+# The seed's promises: each phrase becomes a link once its target exists (the
+# apps that make the targets call `link_phrase`, see frameworks/ and events/).
+DOWNLOAD_FRAMEWORK = "Download the framework and principles document"
+VIEW_WEBINAR = "View the micro-certification EOI webinar (October 23, 2019)"
+SEE_FORUM = "See the programme of the Annual Forum"
+REGISTER_FORUM = "Register for the Annual Forum"
+CONTACT = "contact the Program Coordinator"
+
+PROMISES = (
+    f"<p>{ECOSYSTEM[3]}</p><ul><li>{DOWNLOAD_FRAMEWORK}</li>"
+    f"<li>{VIEW_WEBINAR}</li></ul>"
+)
+FORUM_LINKS = f"<ul><li>{SEE_FORUM}</li><li>{REGISTER_FORUM}</li></ul>"
+ECOSYSTEM_HEADING = "Building a harmonized micro-certification ecosystem for Ontario"
 
 FORUM = (
     "The annual Micro-Certification Forum brings employers and academic leadership "
@@ -59,6 +77,32 @@ COORDINATOR_EMAIL = "coordinator@example.org"
 
 def _paragraph(text):
     return ("paragraph", f"<p>{text}</p>")
+
+
+def _page_link(page):
+    return f'linktype="page" id="{page.pk}"'
+
+
+def link_phrase(phrase, *, page=None, href=""):
+    """Make the seeded pages' plain mentions of `phrase` links to a page or URL.
+
+    Run by each app's seed once the target exists; a phrase already inside a
+    link is left alone, so running it twice changes nothing.
+    """
+    target = _page_link(page) if page is not None else f'href="{href}"'
+    link = f"<a {target}>{phrase}</a>"
+    pages = [*HomePage.objects.all(), *StandardPage.objects.all()]
+    for content_page in pages:
+        changed = False
+        for block in content_page.body:
+            if block.block_type != "paragraph":
+                continue
+            source = block.value.source
+            if phrase in source and f">{phrase}</a>" not in source:
+                block.value = RichText(source.replace(phrase, link, 1))
+                changed = True
+        if changed:
+            content_page.save_revision().publish()
 
 
 def _child(parent, model, slug, **fields):
@@ -122,23 +166,26 @@ def home_page():
                 (
                     "heading",
                     {
-                        "text": "Building a harmonized micro-certification ecosystem",
+                        "text": ECOSYSTEM_HEADING,
                         "level": "h2",
                         "anchor": "",
                     },
                 ),
                 _paragraph(ECOSYSTEM[0]),
                 _paragraph(ECOSYSTEM[1]),
+                ("paragraph", PROMISES),
                 ("heading", {"text": "Annual Forum", "level": "h2", "anchor": ""}),
                 _paragraph(FORUM),
+                ("paragraph", FORUM_LINKS),
                 (
                     "call_to_action",
                     {
                         "heading": "Questions about the programme?",
-                        "text": "For more information, contact the Program Coordinator.",
+                        "text": "The Program Coordinator answers questions about "
+                        "micro-certification, the working group and the forum.",
                         "page": None,
                         "url": "",
-                        "button_text": "Contact the coordinator",
+                        "button_text": "Contact the Program Coordinator",
                     },
                 ),
             ],
@@ -148,9 +195,10 @@ def home_page():
     site = Site.objects.filter(is_default_site=True).first()
     placeholder = Page.objects.filter(depth=2, slug="home").exclude(pk=home.pk).first()
     if site is None:
+        address = urlsplit(settings.SITE_URL)
         site = Site.objects.create(
-            hostname="localhost",
-            port=80,
+            hostname=address.hostname or "localhost",
+            port=address.port or (443 if address.scheme == "https" else 80),
             root_page=home,
             is_default_site=True,
             site_name="Micro-certification",
@@ -205,7 +253,7 @@ def seed(stdout):
         home,
         StandardPage,
         "harmonized-ecosystem",
-        title="Building a harmonized micro-certification ecosystem",
+        title=ECOSYSTEM_HEADING,
         summary="A common framework and a community of practice for Ontario.",
         body=[
             ("heading", {"text": "A common framework", "level": "h2", "anchor": ""}),
@@ -220,7 +268,7 @@ def seed(stdout):
             ),
             _paragraph(ECOSYSTEM[1]),
             _paragraph(ECOSYSTEM[2]),
-            _paragraph(ECOSYSTEM[3]),
+            ("paragraph", PROMISES),
         ],
     )
     _child(
@@ -231,7 +279,98 @@ def seed(stdout):
         summary="Employers and academic leaders from across North America.",
         body=[
             _paragraph(FORUM),
-            _paragraph("For more information, contact the Program Coordinator."),
+            ("paragraph", FORUM_LINKS),
+            _paragraph(f"For more information, {CONTACT}."),
+        ],
+    )
+    _child(
+        home,
+        StandardPage,
+        "accessibility",
+        title="Accessibility statement",
+        summary="How this site meets the Accessibility for Ontarians with "
+        "Disabilities Act (AODA) and how to tell us about a barrier.",
+        body=[
+            _paragraph(
+                "The programme wants everyone to be able to use this site. It is "
+                "built to meet the Web Content Accessibility Guidelines (WCAG) 2.1 "
+                "level AA, which the Accessibility for Ontarians with Disabilities "
+                "Act (AODA) Integrated Accessibility Standards require of Ontario "
+                "public-sector websites."
+            ),
+            ("heading", {"text": "What we do", "level": "h2", "anchor": ""}),
+            (
+                "paragraph",
+                "<ul><li>Every page works with a keyboard alone and with screen "
+                "readers, and shows where the keyboard focus is.</li>"
+                "<li>Pages reflow on phones and at 400% zoom without scrolling "
+                "sideways.</li><li>Webinar recordings have captions and a full "
+                "transcript.</li><li>Framework documents can be read online as "
+                "well as downloaded as PDF.</li><li>Each page type is checked with "
+                "automated accessibility tests (axe-core) before release.</li>"
+                "</ul>",
+            ),
+            ("heading", {"text": "Known limitations", "level": "h2", "anchor": ""}),
+            _paragraph(
+                "The PDF versions of framework documents carry a title, a language "
+                "and bookmarks but are not fully tagged; the web version of each "
+                "document has the same content and is the accessible version."
+            ),
+            (
+                "heading",
+                {"text": "Tell us about a barrier", "level": "h2", "anchor": ""},
+            ),
+            _paragraph(
+                f"If something on this site is hard to use, {CONTACT}. We reply "
+                "within two working days and can provide any document in an "
+                "accessible format or with communication supports on request."
+            ),
+        ],
+    )
+    _child(
+        home,
+        StandardPage,
+        "privacy",
+        title="Privacy notice",
+        summary="What personal information this site collects, why, who sees it "
+        "and how long we keep it.",
+        body=[
+            _paragraph(
+                "This notice explains what personal information the programme "
+                "collects through this site and how it is used. We collect only "
+                "what we need to run the programme."
+            ),
+            ("heading", {"text": "Event registrations", "level": "h2", "anchor": ""}),
+            _paragraph(
+                "When you register for the forum or another event we keep your name, "
+                "email address, organisation, sector, role and any accommodations or "
+                "dietary needs you tell us about. Staff who organise the event see "
+                "them; we use them only to run the event and delete them a year "
+                "after it."
+            ),
+            ("heading", {"text": "Member profiles", "level": "h2", "anchor": ""}),
+            _paragraph(
+                "Members have an account with an email address and a display name, "
+                "and may add an organisation, a role and a short biography. You "
+                "choose whether other members can see your profile, and you can "
+                "download your data or delete your account from your account pages."
+            ),
+            ("heading", {"text": "Contact messages", "level": "h2", "anchor": ""}),
+            _paragraph(
+                "Messages sent through the contact form go to the Program "
+                "Coordinator with the name and email address you give, so that we "
+                "can reply."
+            ),
+            ("heading", {"text": "What we do not do", "level": "h2", "anchor": ""}),
+            _paragraph(
+                "We do not sell or share personal information, and the site does "
+                "not use advertising or third-party tracking. Download counts record "
+                "nothing about who downloaded a document."
+            ),
+            ("heading", {"text": "Questions", "level": "h2", "anchor": ""}),
+            _paragraph(
+                f"To see, correct or delete information we hold about you, {CONTACT}."
+            ),
         ],
     )
     contact = home.get_children().filter(slug="contact").first()
@@ -267,15 +406,17 @@ def seed(stdout):
             )
         contact.save_revision().publish()
 
-    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
-    if not settings.coordinator_email:
-        settings.coordinator_email = COORDINATOR_EMAIL
-        settings.footer_text = (
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    if not site_settings.coordinator_email:
+        site_settings.coordinator_email = COORDINATOR_EMAIL
+        site_settings.footer_text = (
             "<p>A common framework and community of practice for "
             "micro-certification.</p>"
         )
-        settings.address = "Toronto, Ontario"
-        settings.save()
+        site_settings.address = "Toronto, Ontario"
+        site_settings.save()
+
+    link_phrase(CONTACT, page=contact)
 
     # Link the home page call to action to the contact page once both exist.
     body = home.body

@@ -49,6 +49,7 @@ urlpatterns = [
     # CSRF tokens on pages shared by Varnish (cms/esi.py)
     path("-/csrf-token/", esi.csrf_token_fragment, name="csrf_token_fragment"),
     path("-/csrf-secret/", esi.csrf_secret, name="csrf_secret"),
+    path("site-map/", views.site_map, name="site_map"),
     re_path(
         rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
         views.media,

@@ -41,3 +41,30 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+def site_map(request):
+    """A human-readable site map: every live public page, as the tree they form.
+
+    Pages behind a view restriction are left out for everyone, as in the XML
+    sitemap; the list costs one query whatever the site's size.
+    """
+    from wagtail.models import Page, Site
+
+    site = Site.find_for_request(request)
+    tree = []
+    if site is not None:
+        pages = (
+            Page.objects.live()
+            .public()
+            .descendant_of(site.root_page, inclusive=True)
+            .filter(depth__lte=site.root_page.depth + 2)
+            .order_by("path")
+        )
+        nodes = {}
+        for page in pages:
+            node = {"page": page, "children": []}
+            nodes[page.path] = node
+            parent = nodes.get(page.path[: -Page.steplen])
+            (parent["children"] if parent else tree).append(node)
+    return render(request, "cms/site_map.html", {"tree": tree})

@@ -147,3 +147,28 @@ class EnrolSecondFactorForm(forms.Form):
             )
         clear_rate_limit()
         return cleaned
+
+
+class SignupDetailsForm(forms.Form):
+    """What allauth's sign-up form asks besides email and password
+    (ACCOUNT_SIGNUP_FORM_CLASS): the name other members see."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=120,
+        help_text=_("How other members see you, for example your full name."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise ValidationError(_("Enter the name other members will see."))
+        return name
+
+    def signup(self, request, user):
+        from .services import profile_for
+
+        profile = profile_for(user)
+        profile.display_name = self.cleaned_data["display_name"]
+        profile.save(update_fields=["display_name"])

@@ -13,7 +13,7 @@ from taggit.models import Tag
 
 from search.registry import bump
 
-from .generator import PROVIDERS, make_entry, start_dates
+from .generator import PROVIDERS, TitlePool, make_entry, provider_domain, start_dates
 from .models import (
     EU_ELEMENTS,
     CredentialFacts,
@@ -38,7 +38,7 @@ def ensure_providers():
                 "name": name,
                 "provider_type": provider_type,
                 "region": region,
-                "website": f"https://{slugify(name)}.example.org",
+                "website": f"https://{provider_domain(name)}/",
             },
         )
         providers.append(provider)
@@ -68,6 +68,7 @@ def generate(count, *, prefix, seed=2026, stdout=None, status_for=None):
     """
     rng = random.Random(seed)  # noqa: S311 (reproducible demo data)
     providers = ensure_providers()
+    titles = TitlePool(rng)
     now = timezone.now()
     ids = []
     started = time.monotonic()
@@ -75,7 +76,7 @@ def generate(count, *, prefix, seed=2026, stdout=None, status_for=None):
         numbers = range(batch_start, min(count, batch_start + BATCH_SIZE - 1) + 1)
         rows, skills_of, starts_of = [], [], []
         for number in numbers:
-            provider_index, fields, skills = make_entry(rng, number, providers)
+            provider_index, fields, skills = make_entry(rng, number, providers, titles)
             status = status_for(number) if status_for else "published"
             credential = MicroCredential(
                 provider=providers[provider_index],

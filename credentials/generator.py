@@ -21,6 +21,32 @@ PROVIDERS = [
     ("Ontario Health Workforce Alliance", "industry", "Hamilton, Ontario"),
 ]
 
+# Each provider's address, on reserved example domains (RFC 2606).
+DOMAINS = {
+    "Lakeshore College of Applied Arts and Technology": "lakeshorecollege.example.org",
+    "Northbay Polytechnic": "northbaypoly.example.org",
+    "Grand River College": "grandrivercollege.example.org",
+    "Rideau Valley College": "rideauvalley.example.org",
+    "Niagara Escarpment College": "niagaraescarpment.example.org",
+    "Algoma Highlands College": "algomahighlands.example.org",
+    "Collège Boréal du Nord": "borealdunord.example.org",
+    "University of Lake Ontario": "ulakeontario.example.org",
+    "Queensway University": "queenswayu.example.org",
+    "Western Ridge University": "westernridge.example.org",
+    "Université de l'Outaouais ontarien": "uoutaouais.example.org",
+    "Trent Lakes University": "trentlakes.example.org",
+    "Ontario Society of Data Professionals": "osdp.example.org",
+    "Canadian Construction Skills Council": "constructionskills.example.org",
+    "Ontario Health Workforce Alliance": "healthworkforce.example.org",
+}
+
+
+def provider_domain(name):
+    from django.utils.text import slugify
+
+    return DOMAINS.get(name) or f"{slugify(name)}.example.org"
+
+
 # Subject areas: title stems, skills, outcomes and partners.
 AREAS = [
     {
@@ -245,9 +271,21 @@ AREAS = [
 FRENCH_AREA = {
     "titles": [
         "Analyse de données",
+        "Visualisation de données",
         "Gestion de projet",
+        "Gestion de projet agile",
         "Cybersécurité appliquée",
+        "Sécurité infonuagique",
         "Soins de santé communautaires",
+        "Premiers soins en santé mentale",
+        "Leadership en soins de longue durée",
+        "Marketing numérique",
+        "Conception pédagogique",
+        "Accessibilité numérique",
+        "Chaîne d'approvisionnement",
+        "Construction durable",
+        "Entrepreneuriat social",
+        "Communication en milieu de travail",
     ],
     "skills": [
         "analyse de données",
@@ -255,15 +293,21 @@ FRENCH_AREA = {
         "cybersécurité",
         "santé",
         "communication",
+        "leadership",
+        "accessibilité",
     ],
     "outcomes": [
         "Analyser des données pour appuyer une décision",
         "Planifier un projet et en suivre les risques",
         "Protéger les réseaux d'une petite organisation",
         "Offrir des soins communautaires en français",
+        "Présenter des résultats à un public non spécialiste",
+        "Travailler en équipe avec des partenaires de l'industrie",
+        "Rédiger un plan d'action adapté à son milieu de travail",
     ],
     "partners": ["Réseau franco-ontarien", "Desjardins"],
 }
+FRENCH_SUFFIXES = ["", " : les fondements", " : niveau avancé", " en pratique"]
 
 QUALIFIERS = [
     "",
@@ -299,8 +343,101 @@ MODE_CHOICES = ["online", "online", "hybrid", "in_person"]
 COSTS = [0, 0, 150, 295, 450, 499, 650, 895, 1000, 1250, 1800, 2400]
 
 
-def make_entry(rng, number, providers):
-    """Field values for one generated entry (skills returned separately)."""
+AUDIENCES = [
+    "people already working in the field who want recognition for a new skill",
+    "career changers who need a practical first step",
+    "supervisors and team leads",
+    "recent graduates preparing for their first role",
+    "employees whose employer sponsors their upskilling",
+]
+OPENINGS = [
+    "{title} gives {audience} a practical grounding in {skills}.",
+    "Designed with employers for {audience}, {title} focuses on {skills}.",
+    "In {title}, learners build {skills} skills through applied work.",
+    "{title} is a short, stackable credential in {skills} for {audience}.",
+    "This micro-credential covers {skills}; it is aimed at {audience}.",
+]
+MIDDLES = [
+    "You will {outcome}.",
+    "By the end you can {outcome}.",
+    "Most of the work is hands-on: you {outcome}.",
+    "Each week combines a short reading, a live session and a task; the last "
+    "one asks you to {outcome}.",
+]
+CLOSINGS = [
+    "It takes about {hours} hours over {weeks} weeks.",
+    "Expect {hours} hours of work spread over {weeks} weeks.",
+    "Developed with {partner}.",
+    "Assessment: {assessment_lower}.",
+    "Completing it counts toward a larger certificate at {provider}.",
+]
+_TITLE_WORDS_ONCE = {"Fundamentals", "Essentials", "Refresher", "Update", "Aid"}
+
+
+def _plausible(qualifier, stem, suffix):
+    words = (qualifier + stem + suffix).lower().replace("(", "").split()
+    if len(words) != len(set(words)):
+        return False  # "Applied Applied Statistics"
+    if qualifier and set(stem.split()) & _TITLE_WORDS_ONCE:
+        return False  # "Foundations of Cybersecurity Fundamentals"
+    if qualifier in {"Advanced "} and suffix in {" I", " Bootcamp"}:
+        return False
+    return not (
+        qualifier in {"Introduction to ", "Foundations of "} and suffix == " II"
+    )
+
+
+class TitlePool:
+    """Hands out distinct, plausible titles: none twice while any is left."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.left = {}
+        self.used = set()
+
+    def _candidates(self, area, french):
+        if french:
+            return [
+                stem + suffix for stem in area["titles"] for suffix in FRENCH_SUFFIXES
+            ]
+        return [
+            qualifier + stem + suffix
+            for stem in area["titles"]
+            for qualifier in QUALIFIERS
+            for suffix in SUFFIXES
+            if _plausible(qualifier, stem, suffix)
+        ]
+
+    def take(self, area, french):
+        key = id(area)
+        if key not in self.left:
+            candidates = self._candidates(area, french)
+            # Plain stems first, so small catalogues read like real ones.
+            self.rng.shuffle(candidates)
+            candidates.sort(key=lambda title: len(title.split()))
+            self.left[key] = candidates
+        left = self.left[key]
+        while left:
+            title = left.pop(self.rng.randrange(min(len(left), 12)))
+            if title not in self.used:
+                self.used.add(title)
+                return title
+        # Every plausible title is taken (large benchmark catalogues).
+        title = f"{self.rng.choice(area['titles'])} (cohort {len(self.used) + 1})"
+        self.used.add(title)
+        return title
+
+
+def _sentence(outcome):
+    return outcome[0].lower() + outcome[1:]
+
+
+def make_entry(rng, number, providers, titles=None):
+    """Field values for one generated entry (skills returned separately).
+
+    Pass one `TitlePool` for a whole catalogue so that no title repeats.
+    """
+    titles = titles or TitlePool(rng)
     provider_index = rng.randrange(len(providers))
     provider = providers[provider_index]
     french = provider.name in {
@@ -308,32 +445,60 @@ def make_entry(rng, number, providers):
         "Université de l'Outaouais ontarien",
     }
     area = FRENCH_AREA if french else AREAS[rng.randrange(len(AREAS))]
-    stem = rng.choice(area["titles"])
-    title = stem if french else rng.choice(QUALIFIERS) + stem + rng.choice(SUFFIXES)
+    title = titles.take(area, french)
     skills = rng.sample(area["skills"], k=min(len(area["skills"]), rng.randint(2, 5)))
-    outcomes = rng.sample(area["outcomes"], k=rng.randint(2, 4))
+    outcomes = rng.sample(
+        area["outcomes"], k=rng.randint(2, min(4, len(area["outcomes"])))
+    )
     weeks = rng.choice([2, 3, 4, 6, 8, 10, 12, 14, 16])
+    hours = weeks * rng.choice([3, 4, 5, 6])
     cost = Decimal(rng.choice(COSTS))
     complete = rng.random() > 0.1
+    assessment = rng.choice(ASSESSMENTS) if complete else ""
+    partners = rng.sample(area["partners"], k=rng.randint(0, 2))
+    if french:
+        description = (
+            f"{title} : une microcertification de {weeks} semaines en "
+            f"{', '.join(skills[:-1])} et {skills[-1]}. "
+            f"Vous apprendrez à {_sentence(outcomes[0])}. "
+            f"Environ {hours} heures de travail, offertes par {provider.name}."
+        )
+    else:
+        skill_text = f"{', '.join(skills[:-1])} and {skills[-1]}"
+        values = {
+            "title": title,
+            "audience": rng.choice(AUDIENCES),
+            "skills": skill_text,
+            "outcome": _sentence(outcomes[0]),
+            "hours": hours,
+            "weeks": weeks,
+            "partner": partners[0] if partners else "",
+            "assessment_lower": _sentence(assessment or rng.choice(ASSESSMENTS)),
+            "provider": provider.name,
+        }
+        closings = rng.sample(
+            [c for c in CLOSINGS if partners or "{partner}" not in c], k=2
+        )
+        parts = [rng.choice(OPENINGS), rng.choice(MIDDLES), *closings]
+        description = " ".join(part.format(**values) for part in parts)
+        description = description[0].upper() + description[1:]
+    from django.utils.text import slugify
+
     fields = {
         "title": title,
         "external_id": f"MC-{number:06d}",
-        "description": (
-            f"{title} is a short, stackable micro-credential that recognises "
-            f"{', '.join(skills[:-1])} and {skills[-1]} skills valued by employers. "
-            f"Learners complete applied work drawn from real workplaces."
-        ),
+        "description": description,
         "learning_outcomes": "\n".join(outcomes),
         "level": rng.choice(LEVEL_CHOICES) if complete else "",
-        "workload_hours": weeks * rng.choice([3, 4, 5, 6]),
+        "workload_hours": hours,
         "duration_weeks": weeks,
         "delivery_mode": rng.choice(MODE_CHOICES),
         "language": "fr" if french else ("en-fr" if rng.random() < 0.05 else "en"),
         "cost_cad": cost,
         "osap_eligible": bool(cost) and rng.random() < 0.4,
-        "assessment": rng.choice(ASSESSMENTS) if complete else "",
+        "assessment": assessment,
         "quality_assurance": rng.choice(QUALITY),
-        "endorsements": "\n".join(rng.sample(area["partners"], k=rng.randint(0, 2))),
+        "endorsements": "\n".join(partners),
         "prerequisites": rng.choice(
             [
                 "",
@@ -342,7 +507,10 @@ def make_entry(rng, number, providers):
                 "An introductory course in the field or equivalent experience",
             ]
         ),
-        "external_url": f"https://example.org/credentials/{number}",
+        "external_url": (
+            f"https://{provider_domain(provider.name)}/micro-credentials/"
+            f"{slugify(title)}"
+        ),
         "last_reviewed": date(2026, 1, 1) + timedelta(days=rng.randrange(300)),
     }
     return provider_index, fields, skills

@@ -7,8 +7,10 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from cms.money import money
 from search.backends.database import record_terms
 from search.base import FacetSpec, Option, SearchIndex
 from search.registry import bump, cache_timeout, get_index, register, version
@@ -34,6 +36,16 @@ SORTS = {
     "duration": _("Duration"),
     "cost": _("Cost"),
 }
+
+
+def _format_money_label(template, amounts):
+    return str(template) % {name: money(value) for name, value in amounts.items()}
+
+
+def _money_label(template, **amounts):
+    """A cost facet's label, with amounts written as everywhere else ("$500")
+    in the language of the visitor it is shown to."""
+    return lazy(_format_money_label, str)(template, amounts)
 
 
 def _choices(field, choices):
@@ -85,14 +97,20 @@ def _facets():
             options=(
                 Option("free", _("Free"), Q(cost_cad=0)),
                 Option(
-                    "under-500", _("Under $500"), Q(cost_cad__gt=0, cost_cad__lt=500)
+                    "under-500",
+                    _money_label(_("Under %(amount)s"), amount=500),
+                    Q(cost_cad__gt=0, cost_cad__lt=500),
                 ),
                 Option(
                     "500-1000",
-                    _("$500 to $1,000"),
+                    _money_label(_("%(low)s to %(high)s"), low=500, high=1000),
                     Q(cost_cad__gte=500, cost_cad__lte=1000),
                 ),
-                Option("over-1000", _("Over $1,000"), Q(cost_cad__gt=1000)),
+                Option(
+                    "over-1000",
+                    _money_label(_("Over %(amount)s"), amount=1000),
+                    Q(cost_cad__gt=1000),
+                ),
             ),
         ),
         FacetSpec(

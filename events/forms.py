@@ -56,9 +56,6 @@ class RegistrationForm(forms.Form):
             # A member registers as themselves: their verified account email.
             del self.fields["email"]
             self.fields["name"].initial = user.get_full_name() or user.get_username()
-        for name, field in self.fields.items():
-            if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"id_{name}_helptext"
 
 
 class AttendeeEmailForm(forms.Form):

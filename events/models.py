@@ -244,6 +244,7 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
     template = "events/event_page.html"
+    search_kind = _("Event")
 
     class Meta:
         verbose_name = _("event page")
@@ -391,6 +392,13 @@ class AgendaSession(Orderable, ClusterableModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def day(self):
+        """The session's date in Toronto, where the agenda's times are given."""
+        from zoneinfo import ZoneInfo
+
+        return self.start.astimezone(ZoneInfo("America/Toronto")).date()
 
 
 def _new_code():
@@ -618,6 +626,7 @@ class WebinarPage(RoutablePageMixin, BasePageMixin, Page):
     parent_page_types = ["events.WebinarIndexPage"]
     subpage_types = []
     template = "events/webinar_page.html"
+    search_kind = _("Webinar")
 
     class Meta:
         verbose_name = _("webinar page")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from wagtail.documents.models import Document
 from wagtailmedia.models import Media
 
+from cms import seed as cms_seed
 from cms.models import HomePage
 
 from .models import (
@@ -230,14 +231,16 @@ def _document(title, filename):
     return document
 
 
+# The demo ships a few seconds of the recording, and says so on the page.
+VIDEO_TITLE = "EOI webinar recording: a short excerpt (23 October 2019)"
+
+
 def _video():
-    media = Media.objects.filter(
-        title="EOI webinar recording (23 October 2019)"
-    ).first()
+    media = Media.objects.filter(title=VIDEO_TITLE).first()
     if media is None:
         with (FIXTURES / "eoi-webinar.webm").open("rb") as handle:
             media = Media(
-                title="EOI webinar recording (23 October 2019)",
+                title=VIDEO_TITLE,
                 type="video",
                 duration=6,
                 width=320,
@@ -306,3 +309,20 @@ def seed(stdout):
     speakers = _speakers()
     _forum(events, speakers, stdout)
     _webinar(webinars, speakers, stdout)
+    # The home and forum pages' promises lead to the next forum and the webinar.
+    forum = (
+        EventPage.objects.child_of(events)
+        .filter(slug__startswith="micro-certification-forum-")
+        .order_by("-start")
+        .first()
+    )
+    if forum is not None:
+        cms_seed.link_phrase(cms_seed.SEE_FORUM, page=forum)
+        cms_seed.link_phrase(
+            cms_seed.REGISTER_FORUM, href=forum.get_url() + "#register"
+        )
+    webinar = WebinarPage.objects.child_of(webinars).filter(
+        slug="eoi-webinar-2019-10-23"
+    )
+    if webinar.exists():
+        cms_seed.link_phrase(cms_seed.VIEW_WEBINAR, page=webinar.get())

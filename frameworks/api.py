@@ -22,6 +22,7 @@ class VersionOut(Schema):
     published_at: datetime
     change_summary: str
     url: str
+    pdf_url: str | None = None
 
 
 class DownloadOut(Schema):
@@ -80,11 +81,20 @@ def get_framework(request, slug: Text):
     if page is None:
         raise Http404
     page_url = page.get_full_url(request)
+    page_versions = list(page.versions.select_related("pdf").order_by("-published_at"))
+    pdf_ids = [version.pdf_id for version in page_versions if version.pdf_id]
     visible = set(
         documents_visible_to(None)
-        .filter(pk__in=page.downloads.values("document_id"))
+        .filter(
+            pk__in=[*page.downloads.values_list("document_id", flat=True), *pdf_ids]
+        )
         .values_list("pk", flat=True)
     )
+    offered = page.download_items()
+    current = page_versions[0] if page_versions else None
+    if current is not None and current.pdf is not None:
+        # The current version's PDF, generated from its content, comes first.
+        offered.insert(0, (f"{current.title} {current.number} (PDF)", current.pdf))
     downloads = [
         {
             "title": label,
@@ -92,7 +102,7 @@ def get_framework(request, slug: Text):
             "file_type": document.file_extension.lower(),
             "file_size": document.get_file_size(),
         }
-        for label, document in page.download_items()
+        for label, document in offered
         if document.pk in visible
     ]
     versions = [
@@ -101,7 +111,10 @@ def get_framework(request, slug: Text):
             "published_at": version.published_at,
             "change_summary": version.change_summary,
             "url": page_url + f"v/{version.number}/",
+            "pdf_url": request.build_absolute_uri(version.pdf.url)
+            if version.pdf is not None and version.pdf_id in visible
+            else None,
         }
-        for version in page.versions.order_by("-published_at")
+        for version in page_versions
     ]
     return {**_summary(page, request), "versions": versions, "downloads": downloads}

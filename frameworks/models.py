@@ -5,7 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -249,6 +249,7 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
     parent_page_types = ["frameworks.FrameworkIndexPage"]
     subpage_types = []
     template = "frameworks/framework_page.html"
+    search_kind = _("Framework")
 
     class Meta:
         verbose_name = _("framework document")
@@ -292,7 +293,11 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
         """The published versions (newest first) and the downloads."""
         # The list shows numbers, dates and summaries: not each version's
         # snapshot of the whole page and its text, the largest columns.
-        versions = self.versions.defer("content", "text").order_by("-published_at")
+        versions = (
+            self.versions.defer("content", "text")
+            .select_related("pdf")
+            .order_by("-published_at")
+        )
         return list(versions), self.download_items()
 
     def get_context(self, request, *args, **kwargs):
@@ -323,7 +328,7 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
 
     @re_path(r"^v/(?P<number>[0-9.]{1,20})/$", name="version")
     def version_route(self, request, number):
-        version = self.versions.filter(number=number).first()
+        version = self.versions.filter(number=number).select_related("pdf").first()
         if version is None:
             raise Http404
         version.url = self.version_url(number, request)
@@ -332,6 +337,19 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
             request,
             context_overrides={"shown_version": version, "is_version_page": True},
         )
+
+    @path("pdf/", name="pdf")
+    def pdf_route(self, request):
+        """The current version's PDF: a stable link for "download the framework"."""
+        version = (
+            self.versions.filter(pdf__isnull=False)
+            .select_related("pdf")
+            .order_by("-published_at")
+            .first()
+        )
+        if version is None:
+            raise Http404
+        return HttpResponseRedirect(version.pdf.url)
 
     @path("compare/", name="compare")
     def compare_route(self, request):
@@ -388,6 +406,14 @@ class FrameworkVersion(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    pdf = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Generated from this version's content when it is published."),
     )
 
     objects = FrameworkVersionQuerySet.as_manager()

@@ -7,14 +7,22 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Workflow
 
+from cms import seed as cms_seed
 from cms.models import HomePage
 
-from . import constants
-from .models import DocumentType, FrameworkDownload, FrameworkIndexPage, FrameworkPage
-from .pdf import simple_pdf
+from . import constants, services
+from .models import (
+    DocumentType,
+    FrameworkDownload,
+    FrameworkIndexPage,
+    FrameworkPage,
+    FrameworkVersion,
+)
+from .pdf import version_pdf
 
 FRAMEWORK_TITLE = "Micro-certification framework and principles"
 FRAMEWORK_SLUG = "micro-certification-framework"
@@ -147,14 +155,34 @@ def _collection(name):
     return collection
 
 
-def _document(title, collection_name, filename, lines):
+def _draft_pdf(title, collection_name, filename, page):
+    """The draft's PDF for reviewers, typeset from the draft as a version would be."""
     Document = get_document_model()
     document = Document.objects.filter(title=title).first()
     if document is None:
+        draft = FrameworkVersion(
+            page=page,
+            number=page.version,
+            title=f"{page.title} (draft for review)",
+            change_summary=page.change_summary,
+            published_at=timezone.now(),
+        )
+        data = version_pdf(
+            page=page,
+            version=draft,
+            stable_url=services.stable_url(page, page.version),
+            author="Micro-Certification Working Group",
+        )
         document = Document(title=title, collection=_collection(collection_name))
-        document.file.save(filename, ContentFile(simple_pdf(title, lines)), save=False)
+        document.file.save(filename, ContentFile(data), save=False)
         document.save()
     return document
+
+
+def publish_pdfs(page):
+    """Each published version's PDF, generated from its content (as on publish)."""
+    for version in page.versions.filter(pdf__isnull=True):
+        services.generate_version_pdf(version=version)
 
 
 def working_group_member():
@@ -206,12 +234,6 @@ def framework_page(index, member, *, submit=True):
     page = index.get_children().filter(slug=FRAMEWORK_SLUG).first()
     if page is not None:
         return page.specific
-    pdf_1_0 = _document(
-        "Micro-certification framework and principles 1.0 (PDF)",
-        constants.PUBLIC_COLLECTION,
-        "micro-certification-framework-1.0.pdf",
-        [SCOPE_1_0, REVIEW_1_0],
-    )
     page = FrameworkPage(
         title=FRAMEWORK_TITLE,
         slug=FRAMEWORK_SLUG,
@@ -223,21 +245,13 @@ def framework_page(index, member, *, submit=True):
             "micro-certifications, and the five principles behind them."
         ),
         body=framework_body(scope_text=SCOPE_1_0, review_text=REVIEW_1_0),
-        downloads=[
-            FrameworkDownload(document=pdf_1_0, label="Framework and principles (PDF)")
-        ],
     )
     index.add_child(instance=page)
     page.tags.add("Assessment", "Labour market", "Quality")
     page.save_revision().publish()
+    publish_pdfs(page)
 
     # Version 1.1: a draft the working group has submitted for review.
-    pdf_1_1 = _document(
-        "Micro-certification framework and principles 1.1 draft (PDF)",
-        constants.DRAFTS_COLLECTION,
-        "micro-certification-framework-1.1.pdf",
-        [SCOPE_1_1, REVIEW_1_1],
-    )
     page = FrameworkPage.objects.get(pk=page.pk)
     page.version = "1.1"
     page.change_summary = (
@@ -245,8 +259,14 @@ def framework_page(index, member, *, submit=True):
         "the framework is now reviewed every year."
     )
     page.body = framework_body(scope_text=SCOPE_1_1, review_text=REVIEW_1_1)
+    pdf_1_1 = _draft_pdf(
+        "Micro-certification framework and principles 1.1 draft (PDF)",
+        constants.DRAFTS_COLLECTION,
+        "micro-certification-framework-1.1-draft.pdf",
+        page,
+    )
     page.downloads = [
-        FrameworkDownload(document=pdf_1_1, label="Framework and principles (PDF)")
+        FrameworkDownload(document=pdf_1_1, label="Draft 1.1 for review (PDF)")
     ]
     revision = page.save_revision(user=member)
     workflow = Workflow.objects.filter(name=constants.WORKFLOW).first()
@@ -259,12 +279,6 @@ def principles_page(index):
     page = index.get_children().filter(slug=PRINCIPLES_SLUG).first()
     if page is not None:
         return page.specific
-    pdf = _document(
-        "Principles for micro-certification (PDF)",
-        constants.PUBLIC_COLLECTION,
-        "principles-for-micro-certification.pdf",
-        [name for name, _statement, _evidence in PRINCIPLES],
-    )
     page = FrameworkPage(
         title="Principles for micro-certification",
         slug=PRINCIPLES_SLUG,
@@ -281,11 +295,11 @@ def principles_page(index):
             ),
             _principles("The five principles"),
         ],
-        downloads=[FrameworkDownload(document=pdf, label="Principles (PDF)")],
     )
     index.add_child(instance=page)
     page.tags.add("Quality", "Employers")
     page.save_revision().publish()
+    publish_pdfs(page)
     return page
 
 
@@ -293,7 +307,9 @@ def seed(stdout):
     member = working_group_member()
     index = index_page()
     principles_page(index)
-    framework_page(index, member)
+    framework = framework_page(index, member)
+    live = FrameworkPage.objects.get(pk=framework.pk)
+    cms_seed.link_phrase(cms_seed.DOWNLOAD_FRAMEWORK, href=live.get_url() + "pdf/")
     stdout.write(
         f"Framework demo: working-group member {WORKING_GROUP_EMAIL} / "
         f"{WORKING_GROUP_PASSWORD} drafts in the admin."

@@ -1,13 +1,18 @@
 """Operations on framework documents that change several rows."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.documents import get_document_model
 from wagtail.models import (
     Collection,
     GroupPagePermission,
+    PageViewRestriction,
+    Site,
     Workflow,
     WorkflowPage,
 )
@@ -60,7 +65,78 @@ def record_version(*, page, revision=None):
             version.revision = revision
             version.save()
         release_documents(page=page)
+        version_id = version.pk
+        transaction.on_commit(lambda: _enqueue_pdf(version_id))
     return version
+
+
+def _enqueue_pdf(version_id):
+    from .tasks import generate_version_pdf_task
+
+    generate_version_pdf_task.enqueue(version_id)
+
+
+def stable_url(page, number):
+    """The address a version is cited by, on the site's real address (SITE_URL)."""
+    _site_id, _root_url, page_path = page.get_url_parts() or (None, None, None)
+    if page_path is None:
+        return ""
+    path = page_path + page.reverse_subpage("version", kwargs={"number": number})
+    return settings.SITE_URL + path
+
+
+def generate_version_pdf(*, version):
+    """Typeset the version's PDF from its own content and attach it to the version.
+
+    Run each time a version is published (a correction under the same number
+    replaces the file in place, so its address stays). The PDF lands in the
+    public documents collection, or in the drafts collection if the page is
+    behind a view restriction, so that Wagtail's document view keeps it as
+    private as the page.
+    """
+    from cms.models import SiteSettings
+
+    from .pdf import version_pdf
+
+    page = version.page
+    snapshot = page.with_content_json(version.content)
+    site = page.get_site() or Site.objects.filter(is_default_site=True).first()
+    author = ""
+    if site is not None:
+        author = SiteSettings.for_site(site).organisation_name
+    data = version_pdf(
+        page=snapshot,
+        version=version,
+        stable_url=stable_url(page, version.number),
+        author=author or "Micro-certification",
+    )
+    private = any(
+        restriction.restriction_type != PageViewRestriction.NONE
+        for restriction in page.get_view_restrictions()
+    )
+    name = constants.DRAFTS_COLLECTION if private else constants.PUBLIC_COLLECTION
+    collection = Collection.objects.filter(name=name).first()
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=name)
+    Document = get_document_model()
+    filename = f"{page.slug}-{version.number}.pdf"
+    title = f"{version.title} {version.number} (PDF)"
+    with transaction.atomic():
+        version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
+        document = version.pdf
+        if document is None:
+            document = Document(title=title, collection=collection)
+        else:
+            document.title = title
+            document.collection = collection
+            document.file.delete(save=False)
+        document.file.save(filename, ContentFile(data), save=False)
+        document.file_size = len(data)
+        document.save()
+        if version.pdf_id != document.pk:
+            version.pdf = document
+            version.save(update_fields=["pdf"])
+    return document
 
 
 def release_documents(*, page):
@@ -69,8 +145,6 @@ def release_documents(*, page):
     public = Collection.objects.filter(name=constants.PUBLIC_COLLECTION).first()
     if drafts is None or public is None:
         return 0
-    from wagtail.documents import get_document_model
-
     ids = [download.document_id for download in page.downloads.all()]
     return (
         get_document_model()

@@ -39,6 +39,17 @@ from .threads import TEXT_CONFIG, refresh_thread_text
 
 SITE_INDEX = "site"  # also the data version of cached results (search.signals)
 CATALOGUE_INDEX = "credentials"
+
+
+def page_kind(page):
+    """What a visitor calls this kind of page in results: "Framework", "Event".
+
+    A page model names it with a `search_kind` attribute; any other page is a
+    "Page" (never the model's name, such as "Framework index page").
+    """
+    return str(getattr(page, "search_kind", None) or _("Page"))
+
+
 KINDS = {
     "pages": _("Pages"),
     "documents": _("Documents"),
@@ -543,7 +554,7 @@ class DatabaseSiteEngine:
                     title=page.title,
                     url=page.url + (f"#{anchor}" if anchor else ""),
                     snippet=snippet,
-                    meta=str(page._meta.verbose_name).capitalize(),
+                    meta=page_kind(page),
                 )
             )
         return total, hits

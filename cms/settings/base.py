@@ -208,6 +208,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Accounts (django-allauth): email is the login, verification is mandatory.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up also asks for the name members see (not the email's local part).
+ACCOUNT_SIGNUP_FORM_CLASS = "community.forms.SignupDetailsForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True

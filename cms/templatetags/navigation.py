@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
@@ -67,7 +68,23 @@ def canonical_url(context, page):
     """
     if not isinstance(page, Page):
         return ""
-    return page.get_full_url(request=context.get("request")) or ""
+    parts = page.get_url_parts(request=context.get("request"))
+    if parts is None:
+        return ""
+    _site_id, root_url, page_path = parts
+    if len({path.site_id for path in Site.get_site_root_paths()}) <= 1:
+        # A single site answers at SITE_URL, whatever its Site row says (the
+        # demo's is "localhost:80"). Several sites keep their own hostnames.
+        return absolute_url(page_path)
+    return root_url + page_path
+
+
+@register.simple_tag
+def absolute_url(path):
+    """`path` on the site's public address (SITE_URL), for links that leave the site."""
+    if path and path.startswith("/"):
+        return settings.SITE_URL + path
+    return path or ""
 
 
 @register.simple_tag(takes_context=True)

@@ -48,6 +48,7 @@ def test_visitor_signs_up_registers_cancels_and_the_waitlist_moves(
     # Sign up and verify the email address.
     page.goto("/accounts/signup/")
     page.fill("input[name=email]", "vera@example.org")
+    page.fill("input[name=display_name]", "Vera Visitor")
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
     page.locator("main form button[type=submit]").click()

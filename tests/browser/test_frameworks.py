@@ -81,7 +81,7 @@ def test_visitor_reads_and_downloads_then_sees_the_approved_version(
 
     # The PDF downloads, and it is a PDF.
     with page.expect_download() as download_info:
-        page.locator(".fw-downloads >> text=Framework and principles (PDF)").click()
+        page.locator(".fw-downloads >> text=Version 1.0 as PDF").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")
     with open(download.path(), "rb") as pdf:

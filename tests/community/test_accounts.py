@@ -26,7 +26,12 @@ def _signed_in(client):
 def signup(client, email="new@example.org", password=PASSWORD, password2=None):
     return client.post(
         "/accounts/signup/",
-        {"email": email, "password1": password, "password2": password2 or password},
+        {
+            "email": email,
+            "display_name": "New Member",
+            "password1": password,
+            "password2": password2 or password,
+        },
     )
 
 

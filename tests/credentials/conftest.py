@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
+SPECS = Path(__file__).resolve().parents[1] / "specs"
 
 
 @pytest.fixture
@@ -36,8 +36,8 @@ def achievement_schema():
     path = SPECS / "ob_v3p0_achievementcredential.schema.json"
     if not path.exists():
         raise RuntimeError(
-            f"The Open Badges 3.0 schema is missing at {path}: clone shared/ beside "
-            "the repository (see shared/specs/README.md)."
+            f"The Open Badges 3.0 schema is missing at {path} "
+            "(see tests/specs/README.md)."
         )
     schema = json.loads(path.read_text())
     return {

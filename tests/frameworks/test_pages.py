@@ -64,8 +64,8 @@ def test_document_page_reads_online_with_contents_principles_and_downloads(
     assert "Evidence that it is met" in html
     assert "<caption>Who does what</caption>" in html
     downloads = html.split('id="fw-downloads-heading"', 1)[1].split("</section>", 1)[0]
-    assert "Framework and principles (PDF)" in downloads
-    assert "(PDF, " in downloads and "bytes)" in downloads
+    assert "Version 1.0 as PDF" in downloads
+    assert "(PDF, " in downloads and "KB)" in downloads
     # The live version is 1.0 even though 1.1 is in review.
     assert "every two years" in html
     assert "every year, with the annual forum" not in html
@@ -74,7 +74,7 @@ def test_document_page_reads_online_with_contents_principles_and_downloads(
 def test_published_download_is_a_real_pdf_and_is_counted(
     client, seeded, staff_with_mfa
 ):
-    document = seeded.downloads.get().document
+    document = seeded.versions.get().pdf
     for _ in range(2):
         response = client.get(document.url)
         assert response.status_code == 200
@@ -185,7 +185,7 @@ def test_seed_builds_the_demo_and_running_it_again_changes_nothing(seeded):
 
 
 def test_a_download_counts_once_whatever_the_viewer_asks_for(client, seeded):
-    document = seeded.downloads.get().document
+    document = seeded.versions.get().pdf
     client.head(document.url)
     client.get(document.url, HTTP_RANGE="bytes=200-")
     assert not DocumentDownloadCount.objects.filter(document=document).exists()

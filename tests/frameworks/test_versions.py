@@ -187,15 +187,23 @@ def test_version_links_survive_a_renamed_document(
     assert client.get("/frameworks/no-such-document/v/1.0/").status_code == 404
 
 
-def test_each_version_page_names_itself_as_canonical(client, two_versions):
+def test_each_version_page_names_itself_as_canonical(client, two_versions, settings):
+    settings.SITE_URL = "https://micro.example.org"
     html = client.get("/frameworks/framework/v/1.0/").content.decode()
     assert (
-        '<link rel="canonical" href="http://testserver/frameworks/framework/v/1.0/">'
+        '<link rel="canonical" '
+        'href="https://micro.example.org/frameworks/framework/v/1.0/">' in html
+    )
+    assert (
+        'Cite this version: <a href="/frameworks/framework/v/1.0/">'
+        + ("https://micro.example.org/frameworks/framework/v/1.0/</a>")
         in html
     )
     html = client.get("/frameworks/framework/").content.decode()
     (canonical,) = re.findall(r'<link rel="canonical" href="([^"]+)">', html)
-    assert canonical.endswith("/frameworks/framework/")
+    assert canonical == "https://micro.example.org/frameworks/framework/"
+    assert '<meta property="og:url" content="https://micro.example.org/' in html
+    assert "localhost" not in html
 
 
 def test_versions_and_downloads_follow_a_publish_and_a_renamed_document(
