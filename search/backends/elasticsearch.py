@@ -26,11 +26,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import F, Q
 from django.db.models.expressions import OrderBy
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
-from elasticsearch import ApiError, Elasticsearch, helpers
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import Q as EQ
 from elasticsearch.dsl import Search
 
@@ -57,12 +58,63 @@ TEXT = {
     "analyzer": "english",
     "fields": {
         "fr": {"type": "text", "analyzer": "french"},
+        # Whole words, unstemmed, for "did you mean" in each language: the
+        # term suggester proposes indexed terms, and a stem ("weld") is no
+        # word to offer.
+        "words": {"type": "text", "analyzer": "words_en"},
+        "words_fr": {"type": "text", "analyzer": "words_fr"},
         # for sorting by a text field (e.g. title), as the database does
         "raw": {"type": "keyword", "ignore_above": 256},
     },
 }
 KEYWORD = {"type": "keyword"}
-SETTINGS = {"number_of_shards": 1, "max_result_window": 200_000}
+# The "words" analyzers: the language analyzers' tokenizer, elision and stop
+# words, without their stemmers (Elasticsearch's documented rebuilds of the
+# `english` and `french` analyzers, minus the stemmer and keyword marker).
+ANALYSIS = {
+    "filter": {
+        "words_en_stop": {"type": "stop", "stopwords": "_english_"},
+        "words_fr_stop": {"type": "stop", "stopwords": "_french_"},
+        "words_fr_elision": {
+            "type": "elision",
+            "articles_case": True,
+            "articles": ["l", "m", "t", "qu", "n", "s", "j", "d", "c"]
+            + ["jusqu", "quoiqu", "lorsqu", "puisqu"],
+        },
+    },
+    "analyzer": {
+        "words_en": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": ["lowercase", "words_en_stop"],
+        },
+        "words_fr": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": ["words_fr_elision", "lowercase", "words_fr_stop"],
+        },
+    },
+}
+SETTINGS = {"number_of_shards": 1, "max_result_window": 200_000, "analysis": ANALYSIS}
+
+
+def words_field(field):
+    """The unstemmed subfield of a text field in the visitor's language."""
+    language = translation.get_language() or ""
+    return f"{field}.words_fr" if language.startswith("fr") else f"{field}.words"
+
+
+def is_missing_index(error):
+    """A 404 for an index or alias that does not exist (yet): nothing indexed.
+
+    Elasticsearch answers a search of a missing index with
+    `index_not_found_exception`; the index is created by the next write
+    (`ensure_index`) or rebuild, and until then there is nothing to find.
+    """
+    return isinstance(error, NotFoundError) and (
+        getattr(error, "error", "") == "index_not_found_exception"
+        or "index_not_found" in str(error)
+    )
 
 
 def client():
@@ -333,15 +385,6 @@ class ElasticsearchEngine:
                     "multi_match",
                     query=" ".join(words),
                     fields=fields,
-                    type="best_fields",
-                    operator="and",
-                    fuzziness="AUTO",
-                    prefix_length=1,
-                ),
-                EQ(
-                    "multi_match",
-                    query=" ".join(words),
-                    fields=fields,
                     type="phrase_prefix",
                 ),
             ],
@@ -414,7 +457,9 @@ class ElasticsearchEngine:
         )
         try:
             response = search.execute()
-        except UNREACHABLE:
+        except UNREACHABLE as error:
+            if is_missing_index(error):
+                return self.empty_result(query)
             logger.warning("Elasticsearch is unavailable", exc_info=True)
             return SearchResult(query=query, hits=[], total=0, unavailable=True)
         total = response.hits.total.value
@@ -432,6 +477,19 @@ class ElasticsearchEngine:
         return SearchResult(
             query=query, hits=hits, total=total, facets=facets, suggestions=suggestions
         )
+
+    def empty_result(self, query):
+        """Nothing indexed yet: no hits, and every facet's values counted 0."""
+        facets = {}
+        for name in query.facets:
+            facet = self.index.get_facet(name)
+            selected = set(query.filters.get(name, ()))
+            values = [
+                FacetValue(option.value, option.label, 0, option.value in selected)
+                for option in facet.options
+            ] or [FacetValue(value, value, 0, True) for value in sorted(selected)]
+            facets[name] = FacetResult(name=name, label=facet.label, values=values)
+        return SearchResult(query=query, hits=[], total=0, facets=facets)
 
     def sort(self, query):
         if query.sort == "relevance" and query_words(query.text):
@@ -489,7 +547,7 @@ class ElasticsearchEngine:
     def did_you_mean(self, text):
         """The term suggester's correction, offered only if it finds something."""
         words = query_words(text)
-        field = es_field(self.index.text_fields[0][0])
+        field = words_field(es_field(self.index.text_fields[0][0]))
         search = Search(using=client(), index=alias_name(self.name)).extra(size=0)
         for number, word in enumerate(words):
             search = search.suggest(
@@ -716,6 +774,8 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
         try:
             response = search.execute()
         except UNREACHABLE as exc:
+            if is_missing_index(exc):
+                return 0, []
             raise SearchUnavailable(str(exc)) from exc
         hits = []
         for hit in response.hits:
@@ -741,18 +801,21 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
         if not words or len(" ".join(words)) < 2:
             return []
         found = []
-        try:
-            for kind in SITE_KINDS:
-                search = self.kind_search(kind, words, user)
-                search = search.query(
-                    EQ("match_phrase_prefix", title={"query": " ".join(words)})
-                ).extra(size=max(2, limit // 2))
-                found += [
-                    {"label": hit.title, "url": hit.url, "kind": str(KINDS[kind])}
-                    for hit in search.source(["title", "url"]).execute()
-                ]
-        except UNREACHABLE as exc:
-            raise SearchUnavailable(str(exc)) from exc
+        for kind in SITE_KINDS:
+            search = self.kind_search(kind, words, user)
+            search = search.query(
+                EQ("match_phrase_prefix", title={"query": " ".join(words)})
+            ).extra(size=max(2, limit // 2))
+            try:
+                response = search.source(["title", "url"]).execute()
+            except UNREACHABLE as exc:
+                if is_missing_index(exc):
+                    continue
+                raise SearchUnavailable(str(exc)) from exc
+            found += [
+                {"label": hit.title, "url": hit.url, "kind": str(KINDS[kind])}
+                for hit in response
+            ]
         found += [
             {"label": entry.title, "url": entry.get_absolute_url(), "kind": label}
             for entry, label in self.catalogue_suggestions(text, user, limit)
