@@ -630,25 +630,73 @@ def test_cached_results_follow_a_renamed_space_and_a_moved_thread(client, commit
     assert search(client, "pangolin").context["result"].all_total == 0
 
 
-def test_hits_are_written_in_batches_and_add_up(client, settings):
+def test_a_search_writes_no_hit_and_the_task_writes_the_counts(client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
     from wagtail.contrib.search_promotions.models import QueryDailyHits
 
     from search import popular
 
     popular.flush()
-    settings.SEARCH_HITS_FLUSH_SECONDS = 3600  # written not long ago: not due
-    for _ in range(4):
-        search(client, "open badges")
-    search(client, "stackable credentials")
-    # Held in memory: no row written per search.
-    assert not QueryDailyHits.objects.filter(
-        query__query_string__in=["open badges", "stackable credentials"]
-    ).exists()
+    settings.SEARCH_HITS_FLUSH_SECONDS = 3600  # handed over later, as live
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(4):
+            search(client, "open badges")
+        search(client, "stackable credentials")
+    # The requests read, and wrote nothing about the hits.
+    written = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "searchpromotions_query" in q["sql"]
+        and q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert written == []
+    assert not QueryDailyHits.objects.exists()
 
-    popular.flush()  # what a process does every so often and when it stops
-
+    # What the process's background thread does every interval: hand the
+    # counts to the task (immediate in tests), which writes them in bulk.
+    with CaptureQueriesContext(connection) as queries:
+        popular.flush()
     assert QueryDailyHits.objects.get(query__query_string="open badges").hits == 4
     assert (
         QueryDailyHits.objects.get(query__query_string="stackable credentials").hits
         == 1
     )
+    writes = [
+        q for q in queries.captured_queries if q["sql"].lstrip().startswith("INSERT")
+    ]
+    assert len(writes) == 2  # the new queries, then every day's count
+
+    # Hits add up across hand-overs.
+    search(client, "open badges")
+    popular.flush()
+    assert QueryDailyHits.objects.get(query__query_string="open badges").hits == 5
+
+
+def test_one_off_queries_age_out_and_popular_ones_stay(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from wagtail.contrib.search_promotions.models import Query
+
+    from search import popular
+
+    today = timezone.now().date()
+    long_ago = (today - timedelta(days=3)).isoformat()
+    popular.write(
+        [
+            ["qwertyuiop", long_ago, 1],  # once, days ago: noise
+            ["open badges", long_ago, 5],
+            ["stackable", today.isoformat(), 1],  # once, today: may be a start
+            ["promoted once", long_ago, 1],
+        ]
+    )
+    SearchPromotion.objects.create(
+        query=Query.get("promoted once"), external_link_url="https://example.org/"
+    )
+    popular.age_out(today)
+    assert set(Query.objects.values_list("query_string", flat=True)) == {
+        "open badges",
+        "stackable",
+        "promoted once",
+    }
