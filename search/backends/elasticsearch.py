@@ -431,12 +431,13 @@ class ElasticsearchEngine:
                 terms = bucket.bucket(
                     "values", "terms", field=es_field(facet.field), size=size + 1
                 )
-                terms.bucket(
-                    "label",
-                    "terms",
-                    field=es_field(facet.label_field or facet.field),
-                    size=1,
-                )
+                if self.labels_in_index(facet):
+                    terms.bucket(
+                        "label",
+                        "terms",
+                        field=es_field(facet.label_field or facet.field),
+                        size=1,
+                    )
                 selected = list(query.filters.get(name, ()))
                 if selected:
                     chosen = bucket.bucket(
@@ -446,12 +447,13 @@ class ElasticsearchEngine:
                         include=selected,
                         size=len(selected),
                     )
-                    chosen.bucket(
-                        "label",
-                        "terms",
-                        field=es_field(facet.label_field or facet.field),
-                        size=1,
-                    )
+                    if self.labels_in_index(facet):
+                        chosen.bucket(
+                            "label",
+                            "terms",
+                            field=es_field(facet.label_field or facet.field),
+                            size=1,
+                        )
         search = search.sort(*self.sort(query)).extra(
             track_total_hits=True, from_=query.offset, size=query.per_page
         )
@@ -501,6 +503,27 @@ class ElasticsearchEngine:
             {"pk": "asc"},
         ]
 
+    def labels_in_index(self, facet):
+        """Whether the facet's labels are keywords of the index.
+
+        A label that is also searched as text (the skills' names) is analysed
+        text in the index, which Elasticsearch does not aggregate: its labels
+        come from the database instead (`labels_from_database`).
+        """
+        label = facet.label_field or facet.field
+        return label not in {path for path, _weight in self.index.text_fields}
+
+    def labels_from_database(self, facet, keys):
+        """{value: label} of these facet values, in one query."""
+        if not keys:
+            return {}
+        rows = (
+            self.index.model._default_manager.filter(**{f"{facet.field}__in": keys})
+            .values_list(facet.field, facet.label_field)
+            .distinct()
+        )
+        return {str(value): label for value, label in rows}
+
     def facet_result(self, facet, response, query):
         aggregation = response.aggregations[f"f_{facet.name}"]
         selected = set(query.filters.get(facet.name, ()))
@@ -524,9 +547,17 @@ class ElasticsearchEngine:
             shown = {bucket.key for bucket in buckets}
             buckets += [b for b in aggregation.selected.buckets if b.key not in shown]
 
-        def label(bucket):
-            labels = bucket.label.buckets
-            return labels[0].key if labels else bucket.key
+        if self.labels_in_index(facet):
+
+            def label(bucket):
+                labels = bucket.label.buckets
+                return labels[0].key if labels else bucket.key
+
+        else:
+            names = self.labels_from_database(facet, [b.key for b in buckets])
+
+            def label(bucket):
+                return names.get(str(bucket.key), bucket.key)
 
         values = [
             FacetValue(
