@@ -36,6 +36,7 @@ from elasticsearch.dsl import Q as EQ
 from elasticsearch.dsl import Search
 
 from ..base import FacetResult, FacetValue, SearchResult, query_words
+from ..registry import visibility, visible_keys
 from ..site import (
     KINDS,
     DatabaseSiteEngine,
@@ -43,7 +44,6 @@ from ..site import (
     SiteHit,
     highlight,
     page_sections,
-    restricted_collection_paths,
     visible_pages,
     with_query_completions,
 )
@@ -619,9 +619,8 @@ SITE_MAPPINGS = {
         "body": TEXT,
         "url": {"type": "keyword", "index": False},
         "meta": {"type": "keyword", "index": False},
-        "path": KEYWORD,
-        "collection_path": KEYWORD,
-        "space_id": KEYWORD,
+        # the value the kind's visibility rule depends on (search.registry)
+        "visibility_key": KEYWORD,
         "sort_date": {"type": "date"},
         "suggest": {"type": "completion"},
         "sections": {"type": "object", "enabled": False},
@@ -644,7 +643,7 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
             "body": " ".join(text for _anchor, text in sections),
             "url": page.url,
             "meta": str(page._meta.verbose_name).capitalize(),
-            "path": page.path,
+            "visibility_key": self.visibility_key("pages", page),
             "sort_date": page.last_published_at,
             "sections": [{"anchor": a, "text": t[:5000]} for a, t in sections],
             "suggest": {"input": [page.title]},
@@ -658,7 +657,7 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
             "body": text.text if text is not None else "",
             "url": document.url,
             "meta": document.file_extension.upper(),
-            "collection_path": document.collection.path,
+            "visibility_key": self.visibility_key("documents", document),
             "sort_date": document.created_at,
             "suggest": {"input": [document.title]},
         }
@@ -666,17 +665,26 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
     def thread_document(self, thread):
         from community.models import Post
 
-        posts = Post.objects.public().filter(thread=thread).order_by("created_at")
+        # The posts every reader of the thread sees, as the database engine's
+        # stored text (search.threads); who may read the thread is filtered
+        # when searching.
+        posts = Post.objects.filter(
+            thread=thread, deleted_at__isnull=True, hidden_at__isnull=True
+        ).order_by("created_at", "pk")
         return {
             "kind": "discussions",
             "title": thread.title,
             "body": " ".join(post.body for post in posts[:500]),
             "url": thread.get_absolute_url(),
             "meta": thread.space.name,
-            "space_id": str(thread.space_id),
+            "visibility_key": self.visibility_key("discussions", thread),
             "sort_date": thread.last_activity_at,
             "suggest": {"input": [thread.title]},
         }
+
+    @staticmethod
+    def visibility_key(kind, obj):
+        return str(getattr(obj, visibility(kind).key))
 
     def _row(self, kind, pk):
         from wagtail.documents import get_document_model
@@ -753,17 +761,10 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
     # --- Searching ---------------------------------------------------------
 
     def privacy_filter(self, kind, user):
-        if kind == "pages":
-            from wagtail.models import PageViewRestriction
-
-            paths = PageViewRestriction.objects.values_list("page__path", flat=True)
-            return [EQ("prefix", path=path) for path in paths]
-        if kind == "documents":
-            return [
-                EQ("prefix", collection_path=path)
-                for path in restricted_collection_paths(user)
-            ]
-        return []
+        """Only what the kind's registered rule lets this user see: the
+        documents whose visibility key is one of the visible rows' (asked of
+        the database at every search)."""
+        return EQ("terms", visibility_key=visible_keys(kind, user))
 
     def kind_search(self, kind, words, user):
         search = Search(using=client(), index=alias_name(kind))
@@ -783,14 +784,9 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
             ],
             minimum_should_match=1,
         )
-        must_not = self.privacy_filter(kind, user)
-        filters = []
-        if kind == "discussions":
-            from community.models import Space
-
-            space_ids = Space.objects.visible_to(user).values_list("pk", flat=True)
-            filters.append(EQ("terms", space_id=[str(pk) for pk in space_ids]))
-        return search.query(EQ("bool", must=[query], filter=filters, must_not=must_not))
+        return search.query(
+            EQ("bool", must=[query], filter=[self.privacy_filter(kind, user)])
+        )
 
     def hits(self, kind, words, user, offset, limit):
         if kind not in SITE_KINDS:

@@ -42,6 +42,16 @@ def elasticsearch_url():
         engine.stop()
 
 
+@pytest.fixture(autouse=True)
+def _no_hits_left_over():
+    """Hits a test counted but did not hand over go with it (the process
+    hands them over at exit, into the kept test database otherwise)."""
+    from search import popular
+
+    yield
+    popular.take()
+
+
 def delete_indexes(prefix):
     from search.backends.elasticsearch import client
 

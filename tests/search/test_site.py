@@ -472,9 +472,10 @@ def _fill(home_page, space, rows):
         add_page(home_page, f"Badge page {number}", summary="badge")
 
 
-# The query log (one UPDATE; no promotions), then per kind a count and one page
-# of hits (pages: Wagtail's search, then the specific pages), plus the privacy
-# lookups.
+# Per kind a count and one page of hits (pages: Wagtail's search, then the
+# specific pages), plus the privacy lookups (the view restrictions of pages
+# among them, read from the database); the query log is written later,
+# by a task (search.popular).
 GROUPED_QUERIES = 11
 # One kind loaded, the other three only counted.
 FILTERED_QUERIES = 9
@@ -483,8 +484,9 @@ FILTERED_QUERIES = 9
 @pytest.mark.postgres
 @pytest.mark.parametrize("rows", [5, 50])
 def test_search_page_query_count_does_not_grow_with_results(
-    client, home_page, rows, commit, django_assert_num_queries
+    client, home_page, rows, commit, settings, django_assert_num_queries
 ):
+    settings.SEARCH_HITS_FLUSH_SECONDS = 3600  # hits handed over later, as live
     space = Space.objects.create(name="Open", slug="open", visibility="public")
     with commit():
         _fill(home_page, space, rows)
@@ -593,7 +595,9 @@ def test_a_repeated_search_is_answered_from_the_cache(
     django_assert_max_num_queries,
 ):
     # The result cache: the page around the results costs what every page
-    # does, the results themselves no query but the query log's UPDATE.
+    # does, the results themselves no query (the query log is written later,
+    # by a task).
+    settings.SEARCH_HITS_FLUSH_SECONDS = 3600  # hits handed over later, as live
     space = Space.objects.create(name="Open", slug="open", visibility="public")
     with commit():
         _fill(home_page, space, 3)
@@ -605,9 +609,9 @@ def test_a_repeated_search_is_answered_from_the_cache(
         assert search(client, "badge").text == first
     client.force_login(member)
     search(client, "badge")
-    # Signed in: the session and the user, and what this member may see
-    # (closed collections, readable spaces, whether they moderate), read afresh.
-    with django_assert_max_num_queries(len(frame) + 7):
+    # Signed in: not cached; the session and the user, and what this member may
+    # see, asked of the apps' rules every time (a fixed number of queries).
+    with django_assert_max_num_queries(len(frame) + 12):
         assert "Badge thread" in search(client, "badge").text
 
 
