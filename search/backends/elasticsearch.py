@@ -766,24 +766,30 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
         the database at every search)."""
         return EQ("terms", visibility_key=visible_keys(kind, user))
 
-    def kind_search(self, kind, words, user):
+    def kind_search(self, kind, words, user, query=None):
+        """What this user may see of `kind` that matches every word (the last
+        may be the start of a word, as on the database), or `query`.
+
+        No fuzzy matching: a misspelt word finds nothing and gets a "did you
+        mean", as on the database engine.
+        """
         search = Search(using=client(), index=alias_name(kind))
-        text = " ".join(words)
-        query = EQ(
-            "bool",
-            should=[
-                EQ("multi_match", query=text, fields=SITE_FIELDS, operator="and"),
-                EQ(
-                    "multi_match",
-                    query=text,
-                    fields=SITE_FIELDS,
-                    operator="and",
-                    fuzziness="AUTO",
-                    prefix_length=1,
-                ),
-            ],
-            minimum_should_match=1,
-        )
+        if query is None:
+            text = " ".join(words)
+            query = EQ(
+                "bool",
+                should=[
+                    EQ("multi_match", query=text, fields=SITE_FIELDS, operator="and"),
+                    EQ(
+                        "multi_match",
+                        query=text,
+                        fields=SITE_FIELDS,
+                        operator="and",
+                        type="bool_prefix",
+                    ),
+                ],
+                minimum_should_match=1,
+            )
         return search.query(
             EQ("bool", must=[query], filter=[self.privacy_filter(kind, user)])
         )
@@ -829,9 +835,11 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
             return []
         found = []
         for kind in SITE_KINDS:
-            search = self.kind_search(kind, words, user)
-            search = search.query(
-                EQ("match_phrase_prefix", title={"query": " ".join(words)})
+            search = self.kind_search(
+                kind,
+                words,
+                user,
+                query=EQ("match_phrase_prefix", title={"query": " ".join(words)}),
             ).extra(size=max(2, limit // 2))
             try:
                 response = search.source(["title", "url"]).execute()
