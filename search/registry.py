@@ -68,6 +68,11 @@ def visible_to(kind, user):
     return visibility(kind).visible_to(user)
 
 
+def kind_model(kind):
+    """The model of what `kind` finds, from its registered rule."""
+    return visible_to(kind, None).model
+
+
 def visible_keys(kind, user):
     """The distinct `key` values of what `user` may see of `kind`."""
     rule = visibility(kind)

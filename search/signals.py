@@ -91,7 +91,9 @@ def connect():
     from wagtail.contrib.search_promotions.models import SearchPromotion
     from wagtail.documents import get_document_model
 
-    from community.models import Post, Thread
+    from .registry import kind_model
+
+    Thread, Post = kind_model("discussions"), kind_model("posts")
 
     from .registry import all_indexes
 

@@ -34,7 +34,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .base import SearchError, SearchQuery, clean_text, query_words
-from .registry import bump, cache_timeout, version, visible_to
+from .registry import bump, cache_timeout, kind_model, version, visible_to
 from .threads import TEXT_CONFIG, refresh_thread_text
 
 SITE_INDEX = "site"  # also the data version of cached results (search.signals)
@@ -672,9 +672,7 @@ class DatabaseSiteEngine:
             if text is not None:
                 return vocabulary_of(text.document.title, text.text)
         elif kind == "discussions":
-            from community.models import Thread
-
-            thread = Thread.objects.filter(pk=pk).first()
+            thread = kind_model("discussions").objects.filter(pk=pk).first()
             if thread is not None:
                 return vocabulary_of(thread.title)
         return set()
@@ -701,9 +699,9 @@ class DatabaseSiteEngine:
     def rebuild(self, progress=None):
         from wagtail.models import Page
 
-        from community.models import Thread
-
         from .documents import refresh_document_text
+
+        Thread = kind_model("discussions")
 
         document_ids = list(
             visible_documents(None).model.objects.values_list("pk", flat=True)
@@ -712,18 +710,26 @@ class DatabaseSiteEngine:
             Page.objects.live().filter(depth__gt=1).values_list("pk", flat=True)
         )
         thread_ids = list(Thread.objects.values_list("pk", flat=True))
-        self.refresh_wagtail_index(progress)
+        self.refresh_wagtail_index(
+            (lambda done, total: progress(done, total, "wagtail index"))
+            if progress
+            else None
+        )
         refresh_thread_text()  # every thread in one statement
-        steps = [("documents", pk) for pk in document_ids]
-        steps += [("pages", pk) for pk in page_ids]
-        steps += [("discussions", pk) for pk in thread_ids]
-        for number, (kind, pk) in enumerate(steps, start=1):
-            if kind == "documents":
-                refresh_document_text(pk)
-            record_site_terms(self._words_of(kind, pk))
-            if progress:
-                progress(number, len(steps))
-        return len(steps)
+        counts = {}
+        for kind, ids in (
+            ("documents", document_ids),
+            ("pages", page_ids),
+            ("discussions", thread_ids),
+        ):
+            for number, pk in enumerate(ids, start=1):
+                if kind == "documents":
+                    refresh_document_text(pk)
+                record_site_terms(self._words_of(kind, pk))
+                if progress:
+                    progress(number, len(ids), kind)
+            counts[kind] = len(ids)
+        return counts
 
 
 def with_query_completions(text, items, limit=SUGGESTION_LIMIT):
@@ -757,9 +763,7 @@ def with_query_completions(text, items, limit=SUGGESTION_LIMIT):
 def _wagtail_index_models():
     from wagtail.documents import get_document_model
 
-    from community.models import Post, Thread
-
-    return [Thread, Post, get_document_model()]
+    return [kind_model("discussions"), kind_model("posts"), get_document_model()]
 
 
 def _chunks(iterable, size):

@@ -36,7 +36,7 @@ from elasticsearch.dsl import Q as EQ
 from elasticsearch.dsl import Search
 
 from ..base import FacetResult, FacetValue, SearchResult, query_words
-from ..registry import visibility, visible_keys
+from ..registry import kind_model, visibility, visible_keys
 from ..site import (
     KINDS,
     DatabaseSiteEngine,
@@ -134,26 +134,42 @@ def alias_name(name):
     return f"{prefix}-{name}"
 
 
+class RebuildIncomplete(Exception):
+    """A new index did not receive every document: the old one stays."""
+
+
 def swap_alias(name, mappings, documents, *, progress=None, total=0):
     """Fill a new index, point the alias at it, delete the old ones.
 
-    Searches keep using the old index until the single `update_aliases` call.
+    Searches keep using the old index until the single `update_aliases` call,
+    which happens only once the new index holds every document sent; a
+    rebuild that fails or is interrupted half way deletes its new index and
+    leaves the old one serving.
     """
     es = client()
     alias = alias_name(name)
     new_index = f"{alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1000}"
     es.indices.create(index=new_index, settings=SETTINGS, mappings=mappings)
     done = 0
-    for ok, _item in helpers.streaming_bulk(
-        es,
-        ({"_index": new_index, **doc} for doc in documents),
-        chunk_size=1000,
-        raise_on_error=True,
-    ):
-        done += 1
-        if progress and ok:
-            progress(done, total)
-    es.indices.refresh(index=new_index)
+    try:
+        for ok, _item in helpers.streaming_bulk(
+            es,
+            ({"_index": new_index, **doc} for doc in documents),
+            chunk_size=1000,
+            raise_on_error=True,
+        ):
+            done += 1
+            if progress and ok:
+                progress(done, total)
+        es.indices.refresh(index=new_index)
+        stored = es.count(index=new_index)["count"]
+        if stored != done:
+            raise RebuildIncomplete(
+                f"{name}: {stored} of {done} documents stored; the old index stays."
+            )
+    except BaseException:
+        es.options(ignore_status=404).indices.delete(index=new_index)
+        raise
     old = list(es.indices.get_alias(name=alias).keys()) if _alias_exists(alias) else []
     actions = [{"remove": {"index": index, "alias": alias}} for index in old]
     actions.append({"add": {"index": new_index, "alias": alias}})
@@ -161,6 +177,13 @@ def swap_alias(name, mappings, documents, *, progress=None, total=0):
     for index in old:
         es.indices.delete(index=index)
     return done
+
+
+def per_kind(progress, kind):
+    """The progress callback of one kind (`rebuild_search` shows each)."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(done, total, kind)
 
 
 def _alias_exists(alias):
@@ -663,8 +686,7 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
         }
 
     def thread_document(self, thread):
-        from community.models import Post
-
+        Post = kind_model("posts")
         # The posts every reader of the thread sees, as the database engine's
         # stored text (search.threads); who may read the thread is filtered
         # when searching.
@@ -689,8 +711,6 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
     def _row(self, kind, pk):
         from wagtail.documents import get_document_model
 
-        from community.models import Thread
-
         if kind == "pages":
             return visible_pages().filter(pk=pk).specific().first()
         if kind == "documents":
@@ -700,7 +720,12 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
                 .filter(pk=pk)
                 .first()
             )
-        return Thread.objects.select_related("space").filter(pk=pk).first()
+        return (
+            kind_model("discussions")
+            .objects.select_related("space")
+            .filter(pk=pk)
+            .first()
+        )
 
     def _document(self, kind, obj):
         builder = {
@@ -734,8 +759,7 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
     def rebuild(self, progress=None):
         from wagtail.documents import get_document_model
 
-        from community.models import Thread
-
+        Thread = kind_model("discussions")
         querysets = {
             "pages": visible_pages().specific(),
             "documents": get_document_model().objects.select_related(
@@ -743,20 +767,20 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
             ),
             "discussions": Thread.objects.select_related("space"),
         }
-        done = 0
+        counts = {}
         for kind, queryset in querysets.items():
             documents = (
                 {"_id": str(obj.pk), "_source": self._document(kind, obj)}
                 for obj in queryset.order_by("pk").iterator(chunk_size=500)
             )
-            done += swap_alias(
+            counts[kind] = swap_alias(
                 kind,
                 SITE_MAPPINGS,
                 documents,
-                progress=progress,
+                progress=per_kind(progress, kind),
                 total=queryset.count(),
             )
-        return done
+        return counts
 
     # --- Searching ---------------------------------------------------------
 
