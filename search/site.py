@@ -201,10 +201,16 @@ def page_snippet(page, words):
 
 def live_public_pages():
     """Wagtail's rule for pages anyone may find: live, with no view restriction
-    (read from the database)."""
-    from wagtail.models import Page
+    on the page or an ancestor (`PageQuerySet.public()`), read from the
+    database in the same query: Wagtail's own reads the restrictions first."""
+    from django.db.models import Exists
+    from django.db.models.functions import Length, Substr
+    from wagtail.models import Page, PageViewRestriction
 
-    return Page.objects.live().public().filter(depth__gt=1)
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return Page.objects.live().filter(depth__gt=1).exclude(Exists(restricted))
 
 
 def visible_pages(user=None):
