@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
@@ -9,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -455,30 +457,13 @@ def moderate_thread(request, pk):
 
 
 def search(request):
+    """Discussions are searched by the site search, filtered to them: one
+    search, asking community's own rules who may read what."""
+    params = {"kind": "discussions"}
     query = request.GET.get("q", "").strip()[:200]
-    results = []
     if query:
-        from wagtail.search.backends import get_search_backend
-
-        backend = get_search_backend()
-        hits = [
-            p.pk
-            for p in backend.search(
-                query,
-                Post.objects.filter(deleted_at__isnull=True),
-                operator="and",
-            )[:200]
-        ]
-        title_hits = [t.pk for t in backend.search(query, Thread)[:200]]
-        results = list(
-            Post.objects.visible_to(request.user)
-            .filter(Q(pk__in=hits) | Q(thread_id__in=title_hits))
-            .select_related("thread__space", "author__community_profile")
-            .order_by("-created_at")[:50]
-        )
-    return render(
-        request, "community/search.html", {"query": query, "results": results}
-    )
+        params["q"] = query
+    return redirect(f"{reverse('search:search')}?{urlencode(params)}")
 
 
 # --- Members ---------------------------------------------------------------

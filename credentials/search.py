@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from cms.money import money
 from search.backends.database import record_terms
 from search.base import FacetSpec, Option, SearchIndex
-from search.registry import bump, cache_timeout, get_index, register, version
+from search.registry import (
+    bump,
+    cache_timeout,
+    get_index,
+    register,
+    register_visibility,
+    version,
+)
 
 INDEX_NAME = "credentials"
 
@@ -200,6 +207,8 @@ class CatalogueIndex(SearchIndex):
 
 
 register(CatalogueIndex)
+# Site search shows the catalogue through the same rule as the catalogue page.
+register_visibility("catalogue", lambda user: get_index(INDEX_NAME).get_queryset(user))
 
 
 def kept_for_everyone(kind, user, parts, build):

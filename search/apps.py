@@ -5,7 +5,20 @@ class SearchConfig(AppConfig):
     name = "search"
 
     def ready(self):
-        # Site search (issue 7): index updates through tasks.
-        from . import signals
+        from django.utils.module_loading import autodiscover_modules
+        from wagtail.models import PageViewRestriction
 
+        from . import signals
+        from .registry import register_visibility
+        from .site import live_public_pages
+
+        # Pages: Wagtail's own rule (live, and no view restriction).
+        register_visibility(
+            "pages",
+            lambda user: live_public_pages(),
+            depends_on=(PageViewRestriction,),
+        )
+        # Each app's `search.py` registers its indexes and visibility rules.
+        autodiscover_modules("search")
+        # Site search (issue 7): index updates through tasks.
         signals.connect()

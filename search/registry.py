@@ -1,6 +1,8 @@
 """Apps register what they make searchable; engines look it up by name."""
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,6 +22,71 @@ def register(index_class):
     index = index_class()
     _indexes[index.name] = index
     return index_class
+
+
+# --- Who may see what: one registered rule per kind ---------------------------
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """An app's rule for which of its objects a user may find in site search.
+
+    `visible_to(user)` returns the QuerySet of what `user` (None: an anonymous
+    visitor) may see: the app's own rule (its managers' `visible_to`), asked
+    at query time by both engines for results, counts, suggestions and "did you
+    mean". `key` names the field the rule depends on (the space of a thread,
+    the collection of a document, or the row itself): the Elasticsearch engine
+    stores it in each indexed document and keeps only the values that the
+    visible rows have. `depends_on` lists the models whose changes can change
+    the rule's answer, so cached anonymous results are forgotten at once.
+    """
+
+    kind: str
+    visible_to: Callable
+    key: str = "pk"
+    depends_on: tuple = ()
+
+
+_visibility = {}
+
+
+def register_visibility(kind, visible_to, *, key="pk", depends_on=()):
+    """Register (or replace) the rule for `kind`; apps call it from their
+    `search.py` module, which the search app imports at start-up."""
+    _visibility[kind] = Visibility(kind, visible_to, key, tuple(depends_on))
+
+
+def visibility(kind):
+    try:
+        return _visibility[kind]
+    except KeyError:
+        raise LookupError(f"No visibility rule is registered for {kind!r}.") from None
+
+
+def visible_to(kind, user):
+    """What `user` may see of `kind`, by the rule its app registered."""
+    return visibility(kind).visible_to(user)
+
+
+def kind_model(kind):
+    """The model of what `kind` finds, from its registered rule."""
+    return visible_to(kind, None).model
+
+
+def visible_keys(kind, user):
+    """The distinct `key` values of what `user` may see of `kind`."""
+    rule = visibility(kind)
+    return [
+        str(value)
+        for value in rule.visible_to(user)
+        .order_by()
+        .values_list(rule.key, flat=True)
+        .distinct()
+    ]
+
+
+def all_visibility():
+    return list(_visibility.values())
 
 
 def get_index(name):

@@ -7,7 +7,7 @@ runs, so permission changes take effect at once, without reindexing.
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -70,8 +70,8 @@ def on_entry_changed(sender, instance, raw=False, **kwargs):
 
 def on_site_search_changed(sender, **kwargs):
     """A change that can alter site search results without reindexing anything:
-    a space's name or visibility, a collection's place in the tree, a page's
-    view restrictions or place in the tree."""
+    a space's name or visibility, a membership, a collection's restriction, a
+    page's view restrictions or place in the tree."""
     bump(SITE_INDEX)
 
 
@@ -91,7 +91,9 @@ def connect():
     from wagtail.contrib.search_promotions.models import SearchPromotion
     from wagtail.documents import get_document_model
 
-    from community.models import Post, Thread
+    from .registry import kind_model
+
+    Thread, Post = kind_model("discussions"), kind_model("posts")
 
     from .registry import all_indexes
 
@@ -113,21 +115,21 @@ def connect():
                 dispatch_uid=f"search_{model.__name__}_{id(signal)}",
             )
     from django_tasks.signals import task_finished
-    from wagtail.models import (
-        Collection,
-        CollectionViewRestriction,
-        PageViewRestriction,
-    )
 
-    from community.models import Space
+    from .registry import all_visibility
 
     post_page_move.connect(on_site_search_changed, dispatch_uid="search_page_moved")
-    for model in (Space, Collection, CollectionViewRestriction, PageViewRestriction):
-        for signal in (post_save, post_delete):
+    # Whatever a kind's visibility rule depends on (its app registered it):
+    # cached anonymous results are forgotten when it changes.
+    watched = {model for rule in all_visibility() for model in rule.depends_on}
+    for model in watched:
+        auto_created = model._meta.auto_created  # a many-to-many table
+        signals = (m2m_changed,) if auto_created else (post_save, post_delete)
+        for signal in signals:
             signal.connect(
                 on_site_search_changed,
                 sender=model,
-                dispatch_uid=f"search_site_{model.__name__}_{id(signal)}",
+                dispatch_uid=f"search_site_{model._meta.label}_{id(signal)}",
             )
     task_finished.connect(on_task_finished, dispatch_uid="search_site_tasks")
     for signal in (post_save, post_delete):

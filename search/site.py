@@ -34,7 +34,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .base import SearchError, SearchQuery, clean_text, query_words
-from .registry import bump, cache_timeout, version
+from .registry import bump, cache_timeout, kind_model, version, visible_to
 from .threads import TEXT_CONFIG, refresh_thread_text
 
 SITE_INDEX = "site"  # also the data version of cached results (search.signals)
@@ -203,79 +203,45 @@ def page_snippet(page, words):
 
 
 # --- Who may see what ---------------------------------------------------------
+#
+# Each kind's app registers its own rule (search.registry.register_visibility):
+# pages are Wagtail's (live, no view restriction), documents frameworks',
+# discussions community's, the catalogue its index's. Nothing here re-states
+# them.
 
 
-def visible_pages():
-    from wagtail.models import Page
+def live_public_pages():
+    """Wagtail's rule for pages anyone may find: live, with no view restriction
+    on the page or an ancestor (`PageQuerySet.public()`), read from the
+    database in the same query: Wagtail's own reads the restrictions first."""
+    from django.db.models import Exists
+    from django.db.models.functions import Length, Substr
+    from wagtail.models import Page, PageViewRestriction
 
-    return Page.objects.live().public().filter(depth__gt=1)
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return Page.objects.live().filter(depth__gt=1).exclude(Exists(restricted))
 
 
-def restricted_collection_paths(user):
-    """Tree paths of the collections whose documents this user may not see."""
-    from wagtail.models import CollectionViewRestriction
-
-    if user is not None and user.is_active and user.is_superuser:
-        return []
-    restrictions = CollectionViewRestriction.objects.all()
-    if user is not None and user.is_authenticated and user.is_active:
-        restrictions = restrictions.exclude(
-            restriction_type=CollectionViewRestriction.LOGIN
-        ).exclude(
-            restriction_type=CollectionViewRestriction.GROUPS,
-            groups__in=user.groups.values("pk"),
-        )
-    return sorted(set(restrictions.values_list("collection__path", flat=True)))
+def visible_pages(user=None):
+    return visible_to("pages", user)
 
 
 def visible_documents(user):
-    from wagtail.documents import get_document_model
-
-    hidden = Q()
-    for path in restricted_collection_paths(user):
-        hidden |= Q(collection__path__startswith=path)
-    queryset = get_document_model().objects.all()
-    return queryset.exclude(hidden) if hidden else queryset
-
-
-def visible_space_ids(user):
-    """The ids of the discussion spaces this user may read, in order."""
-    from community.models import Space
-
-    return list(
-        Space.objects.visible_to(user).order_by("pk").values_list("pk", flat=True)
-    )
-
-
-def member_audience(user):
-    """What a signed-in member may see of the site index, from the database:
-    the tree paths of the collections closed to them, the ids of the spaces
-    they may read, and whether they moderate (moderators read hidden posts)."""
-    from community.managers import is_moderator
-
-    return (
-        restricted_collection_paths(user),
-        visible_space_ids(user),
-        is_moderator(user),
-    )
+    return visible_to("documents", user)
 
 
 def visible_threads(user):
-    from community.models import Thread
-
-    return Thread.objects.visible_to(user)
+    return visible_to("discussions", user)
 
 
 def visible_posts(user):
-    from community.models import Post
-
-    return Post.objects.visible_to(user)
+    return visible_to("posts", user)
 
 
 def visible_catalogue(user):
-    from .registry import get_index
-
-    return get_index(CATALOGUE_INDEX).get_queryset(user)
+    return visible_to("catalogue", user)
 
 
 # --- The database engine ------------------------------------------------------
@@ -442,12 +408,10 @@ class DatabaseSiteEngine:
         index's for pages, documents and discussions, bumped on each change,
         on page moves and view restrictions, and again once the index has
         caught up; the catalogue's own); and, kind by kind, what this visitor
-        may see: the collections closed to them, the spaces they may read and
-        whether they moderate (moderators read hidden posts), read from the
-        database on every search (`member_audience`), and the catalogue's
-        audience. Anonymous visitors see the public spaces and the collections
-        without restrictions, and every change to spaces, collections or their
-        restrictions bumps the site index's version (search.signals).
+        may see. Only anonymous visitors' searches are kept: they all see the
+        same things, and every change to a model that a kind's visibility rule
+        depends on bumps the site index's version (search.signals). A member's
+        search asks the rules every time.
         """
         from .registry import get_index
 
@@ -465,7 +429,8 @@ class DatabaseSiteEngine:
             audience,
         )
         if user is not None and user.is_authenticated:
-            facts += member_audience(user)
+            # What a member may see is asked of the apps' rules each time.
+            return None
         digest = hashlib.sha256(repr(facts).encode()).hexdigest()
         return f"search:site:{digest}"
 
@@ -597,21 +562,17 @@ class DatabaseSiteEngine:
         return total, hits
 
     def _discussions(self, words, user, offset, limit):
-        from community.managers import is_moderator
-
         threads = visible_threads(user)
         posts = visible_posts(user)
         if self.is_postgres:
             query = _tsquery(words, TEXT_CONFIG)
-            match = Q(search_text__search_vector=query)
-            if is_moderator(user):
-                # Moderators read hidden posts, which the stored text leaves out.
-                hidden = posts.model.objects.filter(
-                    deleted_at__isnull=True,
-                    hidden_at__isnull=False,
-                    pk__in=_index_entry_ids(posts.model, words),
-                )
-                match |= Q(pk__in=hidden.values("thread_id"))
+            # The stored text has the title and the posts every reader of the
+            # thread sees; the posts this user sees besides (hidden ones, for
+            # moderators) are found through Wagtail's index of posts.
+            seen = posts.filter(pk__in=_index_entry_ids(posts.model, words))
+            match = Q(search_text__search_vector=query) | Q(
+                pk__in=seen.values("thread_id")
+            )
             threads = threads.filter(match)
             posts = posts.annotate(
                 body_vector=SearchVector("body", config=TEXT_CONFIG)
@@ -728,9 +689,7 @@ class DatabaseSiteEngine:
             if text is not None:
                 return vocabulary_of(text.document.title, text.text)
         elif kind == "discussions":
-            from community.models import Thread
-
-            thread = Thread.objects.filter(pk=pk).first()
+            thread = kind_model("discussions").objects.filter(pk=pk).first()
             if thread is not None:
                 return vocabulary_of(thread.title)
         return set()
@@ -757,9 +716,9 @@ class DatabaseSiteEngine:
     def rebuild(self, progress=None):
         from wagtail.models import Page
 
-        from community.models import Thread
-
         from .documents import refresh_document_text
+
+        Thread = kind_model("discussions")
 
         document_ids = list(
             visible_documents(None).model.objects.values_list("pk", flat=True)
@@ -768,18 +727,26 @@ class DatabaseSiteEngine:
             Page.objects.live().filter(depth__gt=1).values_list("pk", flat=True)
         )
         thread_ids = list(Thread.objects.values_list("pk", flat=True))
-        self.refresh_wagtail_index(progress)
+        self.refresh_wagtail_index(
+            (lambda done, total: progress(done, total, "wagtail index"))
+            if progress
+            else None
+        )
         refresh_thread_text()  # every thread in one statement
-        steps = [("documents", pk) for pk in document_ids]
-        steps += [("pages", pk) for pk in page_ids]
-        steps += [("discussions", pk) for pk in thread_ids]
-        for number, (kind, pk) in enumerate(steps, start=1):
-            if kind == "documents":
-                refresh_document_text(pk)
-            record_site_terms(self._words_of(kind, pk))
-            if progress:
-                progress(number, len(steps))
-        return len(steps)
+        counts = {}
+        for kind, ids in (
+            ("documents", document_ids),
+            ("pages", page_ids),
+            ("discussions", thread_ids),
+        ):
+            for number, pk in enumerate(ids, start=1):
+                if kind == "documents":
+                    refresh_document_text(pk)
+                record_site_terms(self._words_of(kind, pk))
+                if progress:
+                    progress(number, len(ids), kind)
+            counts[kind] = len(ids)
+        return counts
 
 
 def with_query_completions(text, items, limit=SUGGESTION_LIMIT):
@@ -813,9 +780,7 @@ def with_query_completions(text, items, limit=SUGGESTION_LIMIT):
 def _wagtail_index_models():
     from wagtail.documents import get_document_model
 
-    from community.models import Post, Thread
-
-    return [Thread, Post, get_document_model()]
+    return [kind_model("discussions"), kind_model("posts"), get_document_model()]
 
 
 def _chunks(iterable, size):

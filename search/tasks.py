@@ -38,3 +38,13 @@ def index_catalogue_entry(index_name, pk):
     engine = get_engine(index_name)
     if hasattr(engine, "update"):
         engine.update(pk)
+
+
+@task()
+def write_search_hits(rows):
+    """Add a process's popular-query hits ([query, ISO date, hits]) to the
+    report in a few statements, then age out one-off queries now and then."""
+    from .popular import age_out_now_and_then, write
+
+    write(rows)
+    age_out_now_and_then()

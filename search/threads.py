@@ -11,7 +11,9 @@ def refresh_thread_text(ids=None):
     """Rebuild the stored text of these threads (every thread if None)."""
     if connection.vendor != "postgresql":
         return
-    from community.models import Post, Thread
+    from .registry import kind_model
+
+    Thread, Post = kind_model("discussions"), kind_model("posts")
 
     from .models import ThreadText
 

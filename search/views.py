@@ -60,7 +60,8 @@ def promoted_queries():
 def count_search(request, text):
     """Count this query for the popular-queries report.
 
-    The hit is added up in memory and written in batches (search.popular).
+    The hit is only added up in memory; a task writes the counts off the
+    request (search.popular).
     Returns the normalised query string.
     """
     from wagtail.search.utils import normalise_query_string

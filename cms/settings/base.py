@@ -317,8 +317,8 @@ INSTALLED_APPS += ["django.contrib.postgres"]
 SEARCH_ENGINE = os.environ.get(
     "SEARCH_ENGINE", "search.backends.database.DatabaseEngine"
 )
-# The popular-queries report's hits are written in batches, at most this often
-# per process (search/popular.py); 0 writes each search's hit at once.
+# The popular-queries report's hits are counted in memory and handed to a task
+# this often per process (search/popular.py); 0 hands each hit over at once.
 SEARCH_HITS_FLUSH_SECONDS = int(os.environ.get("SEARCH_HITS_FLUSH_SECONDS", "30"))
 
 # --- Client addresses behind proxies (issue 17, item 8) ----------------------

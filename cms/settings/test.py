@@ -18,3 +18,5 @@ SEARCH_HITS_FLUSH_SECONDS = 0
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tests choose their engine (tests/search/conftest.py reads ELASTICSEARCH_URL).
+ELASTICSEARCH_URL = ""

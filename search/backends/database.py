@@ -48,6 +48,29 @@ from ..models import Term
 from ..registry import cache_timeout, version
 
 
+class WordPrefix(PgSearchQuery):
+    """A word as a prefix, stemmed by a configuration or as typed (a tsquery).
+
+    Empty when the configuration drops the word as a stop word: AND-ed with
+    the other words it then asks for nothing, where the typed form alone
+    would ask for a word that no vector of this language keeps.
+    """
+
+    def __init__(self, word, config):
+        super().__init__(f"{word}:*", config=config, search_type="raw")
+
+    def as_sql(self, compiler, connection, **extra_context):
+        config_sql, config_params = compiler.compile(self.source_expressions[0])
+        word_sql, word_params = compiler.compile(self.source_expressions[1])
+        stemmed = f"to_tsquery({config_sql}, {word_sql})"
+        stemmed_params = [*config_params, *word_params]
+        sql = (
+            f"(CASE WHEN numnode({stemmed}) = 0 THEN ''::tsquery "
+            f"ELSE {stemmed} || to_tsquery('simple'::regconfig, {word_sql}) END)"
+        )
+        return sql, [*stemmed_params, *stemmed_params, *word_params]
+
+
 class DatabaseEngine:
     def __init__(self, index):
         self.index = index
@@ -213,13 +236,12 @@ class DatabaseEngine:
 
         Stemming a word cut short can change it ("analy" becomes "anali" in
         English, which "analytics" never does), so the typed letters match
-        too: a visitor finds "Analytics" from "analy".
+        too: a visitor finds "Analytics" from "analy". A stop word of `config`
+        ("de", "for") is left out, as the stored vectors leave it out.
         """
         combined = None
         for word in words:
-            either = PgSearchQuery(
-                f"{word}:*", config=config, search_type="raw"
-            ) | PgSearchQuery(f"{word}:*", config="simple", search_type="raw")
+            either = WordPrefix(word, config)
             combined = either if combined is None else combined & either
         return combined
 

@@ -26,15 +26,17 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import F, Q
 from django.db.models.expressions import OrderBy
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
-from elasticsearch import ApiError, Elasticsearch, helpers
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import Q as EQ
 from elasticsearch.dsl import Search
 
 from ..base import FacetResult, FacetValue, SearchResult, query_words
+from ..registry import kind_model, visibility, visible_keys
 from ..site import (
     KINDS,
     DatabaseSiteEngine,
@@ -42,7 +44,6 @@ from ..site import (
     SiteHit,
     highlight,
     page_sections,
-    restricted_collection_paths,
     visible_pages,
     with_query_completions,
 )
@@ -57,12 +58,63 @@ TEXT = {
     "analyzer": "english",
     "fields": {
         "fr": {"type": "text", "analyzer": "french"},
+        # Whole words, unstemmed, for "did you mean" in each language: the
+        # term suggester proposes indexed terms, and a stem ("weld") is no
+        # word to offer.
+        "words": {"type": "text", "analyzer": "words_en"},
+        "words_fr": {"type": "text", "analyzer": "words_fr"},
         # for sorting by a text field (e.g. title), as the database does
         "raw": {"type": "keyword", "ignore_above": 256},
     },
 }
 KEYWORD = {"type": "keyword"}
-SETTINGS = {"number_of_shards": 1, "max_result_window": 200_000}
+# The "words" analyzers: the language analyzers' tokenizer, elision and stop
+# words, without their stemmers (Elasticsearch's documented rebuilds of the
+# `english` and `french` analyzers, minus the stemmer and keyword marker).
+ANALYSIS = {
+    "filter": {
+        "words_en_stop": {"type": "stop", "stopwords": "_english_"},
+        "words_fr_stop": {"type": "stop", "stopwords": "_french_"},
+        "words_fr_elision": {
+            "type": "elision",
+            "articles_case": True,
+            "articles": ["l", "m", "t", "qu", "n", "s", "j", "d", "c"]
+            + ["jusqu", "quoiqu", "lorsqu", "puisqu"],
+        },
+    },
+    "analyzer": {
+        "words_en": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": ["lowercase", "words_en_stop"],
+        },
+        "words_fr": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": ["words_fr_elision", "lowercase", "words_fr_stop"],
+        },
+    },
+}
+SETTINGS = {"number_of_shards": 1, "max_result_window": 200_000, "analysis": ANALYSIS}
+
+
+def words_field(field):
+    """The unstemmed subfield of a text field in the visitor's language."""
+    language = translation.get_language() or ""
+    return f"{field}.words_fr" if language.startswith("fr") else f"{field}.words"
+
+
+def is_missing_index(error):
+    """A 404 for an index or alias that does not exist (yet): nothing indexed.
+
+    Elasticsearch answers a search of a missing index with
+    `index_not_found_exception`; the index is created by the next write
+    (`ensure_index`) or rebuild, and until then there is nothing to find.
+    """
+    return isinstance(error, NotFoundError) and (
+        getattr(error, "error", "") == "index_not_found_exception"
+        or "index_not_found" in str(error)
+    )
 
 
 def client():
@@ -82,26 +134,42 @@ def alias_name(name):
     return f"{prefix}-{name}"
 
 
+class RebuildIncomplete(Exception):
+    """A new index did not receive every document: the old one stays."""
+
+
 def swap_alias(name, mappings, documents, *, progress=None, total=0):
     """Fill a new index, point the alias at it, delete the old ones.
 
-    Searches keep using the old index until the single `update_aliases` call.
+    Searches keep using the old index until the single `update_aliases` call,
+    which happens only once the new index holds every document sent; a
+    rebuild that fails or is interrupted half way deletes its new index and
+    leaves the old one serving.
     """
     es = client()
     alias = alias_name(name)
     new_index = f"{alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1000}"
     es.indices.create(index=new_index, settings=SETTINGS, mappings=mappings)
     done = 0
-    for ok, _item in helpers.streaming_bulk(
-        es,
-        ({"_index": new_index, **doc} for doc in documents),
-        chunk_size=1000,
-        raise_on_error=True,
-    ):
-        done += 1
-        if progress and ok:
-            progress(done, total)
-    es.indices.refresh(index=new_index)
+    try:
+        for ok, _item in helpers.streaming_bulk(
+            es,
+            ({"_index": new_index, **doc} for doc in documents),
+            chunk_size=1000,
+            raise_on_error=True,
+        ):
+            done += 1
+            if progress and ok:
+                progress(done, total)
+        es.indices.refresh(index=new_index)
+        stored = es.count(index=new_index)["count"]
+        if stored != done:
+            raise RebuildIncomplete(
+                f"{name}: {stored} of {done} documents stored; the old index stays."
+            )
+    except BaseException:
+        es.options(ignore_status=404).indices.delete(index=new_index)
+        raise
     old = list(es.indices.get_alias(name=alias).keys()) if _alias_exists(alias) else []
     actions = [{"remove": {"index": index, "alias": alias}} for index in old]
     actions.append({"add": {"index": new_index, "alias": alias}})
@@ -109,6 +177,13 @@ def swap_alias(name, mappings, documents, *, progress=None, total=0):
     for index in old:
         es.indices.delete(index=index)
     return done
+
+
+def per_kind(progress, kind):
+    """The progress callback of one kind (`rebuild_search` shows each)."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(done, total, kind)
 
 
 def _alias_exists(alias):
@@ -333,15 +408,6 @@ class ElasticsearchEngine:
                     "multi_match",
                     query=" ".join(words),
                     fields=fields,
-                    type="best_fields",
-                    operator="and",
-                    fuzziness="AUTO",
-                    prefix_length=1,
-                ),
-                EQ(
-                    "multi_match",
-                    query=" ".join(words),
-                    fields=fields,
                     type="phrase_prefix",
                 ),
             ],
@@ -388,12 +454,13 @@ class ElasticsearchEngine:
                 terms = bucket.bucket(
                     "values", "terms", field=es_field(facet.field), size=size + 1
                 )
-                terms.bucket(
-                    "label",
-                    "terms",
-                    field=es_field(facet.label_field or facet.field),
-                    size=1,
-                )
+                if self.labels_in_index(facet):
+                    terms.bucket(
+                        "label",
+                        "terms",
+                        field=es_field(facet.label_field or facet.field),
+                        size=1,
+                    )
                 selected = list(query.filters.get(name, ()))
                 if selected:
                     chosen = bucket.bucket(
@@ -403,18 +470,21 @@ class ElasticsearchEngine:
                         include=selected,
                         size=len(selected),
                     )
-                    chosen.bucket(
-                        "label",
-                        "terms",
-                        field=es_field(facet.label_field or facet.field),
-                        size=1,
-                    )
+                    if self.labels_in_index(facet):
+                        chosen.bucket(
+                            "label",
+                            "terms",
+                            field=es_field(facet.label_field or facet.field),
+                            size=1,
+                        )
         search = search.sort(*self.sort(query)).extra(
             track_total_hits=True, from_=query.offset, size=query.per_page
         )
         try:
             response = search.execute()
-        except UNREACHABLE:
+        except UNREACHABLE as error:
+            if is_missing_index(error):
+                return self.empty_result(query)
             logger.warning("Elasticsearch is unavailable", exc_info=True)
             return SearchResult(query=query, hits=[], total=0, unavailable=True)
         total = response.hits.total.value
@@ -433,6 +503,19 @@ class ElasticsearchEngine:
             query=query, hits=hits, total=total, facets=facets, suggestions=suggestions
         )
 
+    def empty_result(self, query):
+        """Nothing indexed yet: no hits, and every facet's values counted 0."""
+        facets = {}
+        for name in query.facets:
+            facet = self.index.get_facet(name)
+            selected = set(query.filters.get(name, ()))
+            values = [
+                FacetValue(option.value, option.label, 0, option.value in selected)
+                for option in facet.options
+            ] or [FacetValue(value, value, 0, True) for value in sorted(selected)]
+            facets[name] = FacetResult(name=name, label=facet.label, values=values)
+        return SearchResult(query=query, hits=[], total=0, facets=facets)
+
     def sort(self, query):
         if query.sort == "relevance" and query_words(query.text):
             return ["_score", "title_sort", {"pk": "asc"}]
@@ -442,6 +525,27 @@ class ElasticsearchEngine:
             *(_es_sort(item, text_paths) for item in self.index.sorts[sort]),
             {"pk": "asc"},
         ]
+
+    def labels_in_index(self, facet):
+        """Whether the facet's labels are keywords of the index.
+
+        A label that is also searched as text (the skills' names) is analysed
+        text in the index, which Elasticsearch does not aggregate: its labels
+        come from the database instead (`labels_from_database`).
+        """
+        label = facet.label_field or facet.field
+        return label not in {path for path, _weight in self.index.text_fields}
+
+    def labels_from_database(self, facet, keys):
+        """{value: label} of these facet values, in one query."""
+        if not keys:
+            return {}
+        rows = (
+            self.index.model._default_manager.filter(**{f"{facet.field}__in": keys})
+            .values_list(facet.field, facet.label_field)
+            .distinct()
+        )
+        return {str(value): label for value, label in rows}
 
     def facet_result(self, facet, response, query):
         aggregation = response.aggregations[f"f_{facet.name}"]
@@ -466,9 +570,17 @@ class ElasticsearchEngine:
             shown = {bucket.key for bucket in buckets}
             buckets += [b for b in aggregation.selected.buckets if b.key not in shown]
 
-        def label(bucket):
-            labels = bucket.label.buckets
-            return labels[0].key if labels else bucket.key
+        if self.labels_in_index(facet):
+
+            def label(bucket):
+                labels = bucket.label.buckets
+                return labels[0].key if labels else bucket.key
+
+        else:
+            names = self.labels_from_database(facet, [b.key for b in buckets])
+
+            def label(bucket):
+                return names.get(str(bucket.key), bucket.key)
 
         values = [
             FacetValue(
@@ -489,7 +601,7 @@ class ElasticsearchEngine:
     def did_you_mean(self, text):
         """The term suggester's correction, offered only if it finds something."""
         words = query_words(text)
-        field = es_field(self.index.text_fields[0][0])
+        field = words_field(es_field(self.index.text_fields[0][0]))
         search = Search(using=client(), index=alias_name(self.name)).extra(size=0)
         for number, word in enumerate(words):
             search = search.suggest(
@@ -530,9 +642,8 @@ SITE_MAPPINGS = {
         "body": TEXT,
         "url": {"type": "keyword", "index": False},
         "meta": {"type": "keyword", "index": False},
-        "path": KEYWORD,
-        "collection_path": KEYWORD,
-        "space_id": KEYWORD,
+        # the value the kind's visibility rule depends on (search.registry)
+        "visibility_key": KEYWORD,
         "sort_date": {"type": "date"},
         "suggest": {"type": "completion"},
         "sections": {"type": "object", "enabled": False},
@@ -555,7 +666,7 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
             "body": " ".join(text for _anchor, text in sections),
             "url": page.url,
             "meta": str(page._meta.verbose_name).capitalize(),
-            "path": page.path,
+            "visibility_key": self.visibility_key("pages", page),
             "sort_date": page.last_published_at,
             "sections": [{"anchor": a, "text": t[:5000]} for a, t in sections],
             "suggest": {"input": [page.title]},
@@ -569,30 +680,36 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
             "body": text.text if text is not None else "",
             "url": document.url,
             "meta": document.file_extension.upper(),
-            "collection_path": document.collection.path,
+            "visibility_key": self.visibility_key("documents", document),
             "sort_date": document.created_at,
             "suggest": {"input": [document.title]},
         }
 
     def thread_document(self, thread):
-        from community.models import Post
-
-        posts = Post.objects.public().filter(thread=thread).order_by("created_at")
+        Post = kind_model("posts")
+        # The posts every reader of the thread sees, as the database engine's
+        # stored text (search.threads); who may read the thread is filtered
+        # when searching.
+        posts = Post.objects.filter(
+            thread=thread, deleted_at__isnull=True, hidden_at__isnull=True
+        ).order_by("created_at", "pk")
         return {
             "kind": "discussions",
             "title": thread.title,
             "body": " ".join(post.body for post in posts[:500]),
             "url": thread.get_absolute_url(),
             "meta": thread.space.name,
-            "space_id": str(thread.space_id),
+            "visibility_key": self.visibility_key("discussions", thread),
             "sort_date": thread.last_activity_at,
             "suggest": {"input": [thread.title]},
         }
 
+    @staticmethod
+    def visibility_key(kind, obj):
+        return str(getattr(obj, visibility(kind).key))
+
     def _row(self, kind, pk):
         from wagtail.documents import get_document_model
-
-        from community.models import Thread
 
         if kind == "pages":
             return visible_pages().filter(pk=pk).specific().first()
@@ -603,7 +720,12 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
                 .filter(pk=pk)
                 .first()
             )
-        return Thread.objects.select_related("space").filter(pk=pk).first()
+        return (
+            kind_model("discussions")
+            .objects.select_related("space")
+            .filter(pk=pk)
+            .first()
+        )
 
     def _document(self, kind, obj):
         builder = {
@@ -637,8 +759,7 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
     def rebuild(self, progress=None):
         from wagtail.documents import get_document_model
 
-        from community.models import Thread
-
+        Thread = kind_model("discussions")
         querysets = {
             "pages": visible_pages().specific(),
             "documents": get_document_model().objects.select_related(
@@ -646,62 +767,56 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
             ),
             "discussions": Thread.objects.select_related("space"),
         }
-        done = 0
+        counts = {}
         for kind, queryset in querysets.items():
             documents = (
                 {"_id": str(obj.pk), "_source": self._document(kind, obj)}
                 for obj in queryset.order_by("pk").iterator(chunk_size=500)
             )
-            done += swap_alias(
+            counts[kind] = swap_alias(
                 kind,
                 SITE_MAPPINGS,
                 documents,
-                progress=progress,
+                progress=per_kind(progress, kind),
                 total=queryset.count(),
             )
-        return done
+        return counts
 
     # --- Searching ---------------------------------------------------------
 
     def privacy_filter(self, kind, user):
-        if kind == "pages":
-            from wagtail.models import PageViewRestriction
+        """Only what the kind's registered rule lets this user see: the
+        documents whose visibility key is one of the visible rows' (asked of
+        the database at every search)."""
+        return EQ("terms", visibility_key=visible_keys(kind, user))
 
-            paths = PageViewRestriction.objects.values_list("page__path", flat=True)
-            return [EQ("prefix", path=path) for path in paths]
-        if kind == "documents":
-            return [
-                EQ("prefix", collection_path=path)
-                for path in restricted_collection_paths(user)
-            ]
-        return []
+    def kind_search(self, kind, words, user, query=None):
+        """What this user may see of `kind` that matches every word (the last
+        may be the start of a word, as on the database), or `query`.
 
-    def kind_search(self, kind, words, user):
+        No fuzzy matching: a misspelt word finds nothing and gets a "did you
+        mean", as on the database engine.
+        """
         search = Search(using=client(), index=alias_name(kind))
-        text = " ".join(words)
-        query = EQ(
-            "bool",
-            should=[
-                EQ("multi_match", query=text, fields=SITE_FIELDS, operator="and"),
-                EQ(
-                    "multi_match",
-                    query=text,
-                    fields=SITE_FIELDS,
-                    operator="and",
-                    fuzziness="AUTO",
-                    prefix_length=1,
-                ),
-            ],
-            minimum_should_match=1,
+        if query is None:
+            text = " ".join(words)
+            query = EQ(
+                "bool",
+                should=[
+                    EQ("multi_match", query=text, fields=SITE_FIELDS, operator="and"),
+                    EQ(
+                        "multi_match",
+                        query=text,
+                        fields=SITE_FIELDS,
+                        operator="and",
+                        type="bool_prefix",
+                    ),
+                ],
+                minimum_should_match=1,
+            )
+        return search.query(
+            EQ("bool", must=[query], filter=[self.privacy_filter(kind, user)])
         )
-        must_not = self.privacy_filter(kind, user)
-        filters = []
-        if kind == "discussions":
-            from community.models import Space
-
-            space_ids = Space.objects.visible_to(user).values_list("pk", flat=True)
-            filters.append(EQ("terms", space_id=[str(pk) for pk in space_ids]))
-        return search.query(EQ("bool", must=[query], filter=filters, must_not=must_not))
 
     def hits(self, kind, words, user, offset, limit):
         if kind not in SITE_KINDS:
@@ -716,6 +831,8 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
         try:
             response = search.execute()
         except UNREACHABLE as exc:
+            if is_missing_index(exc):
+                return 0, []
             raise SearchUnavailable(str(exc)) from exc
         hits = []
         for hit in response.hits:
@@ -741,18 +858,23 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
         if not words or len(" ".join(words)) < 2:
             return []
         found = []
-        try:
-            for kind in SITE_KINDS:
-                search = self.kind_search(kind, words, user)
-                search = search.query(
-                    EQ("match_phrase_prefix", title={"query": " ".join(words)})
-                ).extra(size=max(2, limit // 2))
-                found += [
-                    {"label": hit.title, "url": hit.url, "kind": str(KINDS[kind])}
-                    for hit in search.source(["title", "url"]).execute()
-                ]
-        except UNREACHABLE as exc:
-            raise SearchUnavailable(str(exc)) from exc
+        for kind in SITE_KINDS:
+            search = self.kind_search(
+                kind,
+                words,
+                user,
+                query=EQ("match_phrase_prefix", title={"query": " ".join(words)}),
+            ).extra(size=max(2, limit // 2))
+            try:
+                response = search.source(["title", "url"]).execute()
+            except UNREACHABLE as exc:
+                if is_missing_index(exc):
+                    continue
+                raise SearchUnavailable(str(exc)) from exc
+            found += [
+                {"label": hit.title, "url": hit.url, "kind": str(KINDS[kind])}
+                for hit in response
+            ]
         found += [
             {"label": entry.title, "url": entry.get_absolute_url(), "kind": label}
             for entry, label in self.catalogue_suggestions(text, user, limit)

@@ -170,7 +170,7 @@ def test_hidden_posts_are_left_out_of_search_for_members(
 ):
     services.hide_post(moderator=moderator, post=flagged)
     client.force_login(second_member)
-    html = client.get("/community/search/", {"q": "Buy"}).content.decode()
+    html = client.get("/community/search/", {"q": "Buy"}, follow=True).text
     assert "Spammy thread" not in html
     assert Post.objects.visible_to(moderator).filter(pk=flagged.pk).exists()
 

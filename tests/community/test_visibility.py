@@ -144,9 +144,9 @@ def test_anonymous_reads_public_space_but_must_sign_in_to_post(client, world):
 def test_search_finds_private_words_only_for_readers(client, world, role, request):
     _login(client, role, request)
     _, lounge_ok, group_ok = CAN_READ[role]
-    html = client.get("/community/search/", {"q": SECRET}).content.decode()
+    html = client.get("/community/search/", {"q": SECRET}, follow=True).text
     assert ("Draft decisions" in html) is group_ok
-    html = client.get("/community/search/", {"q": MEMBERS_SECRET}).content.decode()
+    html = client.get("/community/search/", {"q": MEMBERS_SECRET}, follow=True).text
     assert ("Lounge chat" in html) is lounge_ok
 
 

@@ -1,5 +1,5 @@
 """What a member may find follows their memberships and groups at once: it is
-read from the database on every search (member_audience)."""
+asked of the apps' own rules, in the database, on every search."""
 
 import pytest
 from django.contrib.auth.models import Group

@@ -16,21 +16,34 @@ from search.site import get_site_engine
 
 
 class ProgressBar:
-    """A one-line text progress bar on the command's output."""
+    """A one-line text progress bar per kind on the command's output."""
 
     def __init__(self, stdout, label, width=30):
         self.stdout = stdout
         self.label = label
         self.width = width
+        self.current = None
 
-    def __call__(self, done, total):
+    def __call__(self, done, total, kind=None):
+        label = f"{self.label}: {kind}" if kind else self.label
+        if label != self.current:
+            if self.current is not None:
+                self.stdout.write("")  # the previous kind's bar stays
+            self.current = label
         total = max(total, done, 1)
         if done != total and done % 100:
             return
         filled = int(self.width * done / total)
         bar = "#" * filled + "-" * (self.width - filled)
-        self.stdout.write(f"\r{self.label:<14} [{bar}] {done}/{total}", ending="")
+        self.stdout.write(f"\r{label:<24} [{bar}] {done}/{total}", ending="")
         self.stdout.flush()
+
+
+def describe(count):
+    """'12 pages, 3 documents' for a count per kind, or the number."""
+    if isinstance(count, dict):
+        return ", ".join(f"{n} {kind}" for kind, n in count.items())
+    return str(count)
 
 
 class Command(BaseCommand):
@@ -46,11 +59,11 @@ class Command(BaseCommand):
     def handle(self, *args, only=None, **options):
         if only in (None, "site"):
             count = get_site_engine().rebuild(progress=ProgressBar(self.stdout, "site"))
-            self.stdout.write(f"\nsite: {count} objects indexed.")
+            self.stdout.write(f"\nsite: {describe(count)} indexed.")
         for index in all_indexes():
             if only not in (None, index.name):
                 continue
             engine = get_engine(index.name)
             count = engine.rebuild(progress=ProgressBar(self.stdout, index.name))
-            self.stdout.write(f"\n{index.name}: {count} entries indexed.")
+            self.stdout.write(f"\n{index.name}: {describe(count)} entries indexed.")
         sys.stdout.flush()
