@@ -316,6 +316,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
+        # allauth's two-factor enrolment shows its QR code as a data: image.
+        "img-src": [SELF, "data:"],
         "media-src": [SELF],
         # The embed block (wagtail.embeds): the video players editors may embed.
         "frame-src": [

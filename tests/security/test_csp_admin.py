@@ -66,3 +66,14 @@ def test_admin_listings_reports_and_account_pages_under_the_admin_policy(
         assert response.status == 200, url
         page.wait_for_load_state("networkidle")
         expect(page.locator("h1").first).to_be_attached()
+
+
+def test_staff_use_the_userbar_on_the_public_site_under_its_policy(
+    page, home_page, staff
+):
+    sign_in_to_admin(page, staff)
+    page.goto("/")
+
+    userbar = page.locator("wagtail-userbar")
+    userbar.locator("#wagtail-userbar-trigger").click()
+    expect(userbar.get_by_role("menuitem", name="Edit this page")).to_be_visible()

@@ -28,6 +28,7 @@ def test_public_pages_enforce_the_strict_policy(client, home_page, url):
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["form-action"] == ["'self'"]
     assert policy["media-src"] == ["'self'"]
+    assert policy["img-src"] == ["'self'", "data:"]
 
 
 @pytest.mark.django_db
