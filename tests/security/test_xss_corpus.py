@@ -69,8 +69,9 @@ def _author(number, payload):
 
 
 def test_community_threads_posts_history_profiles_emails_and_moderation(
-    page, live_server, transactional_db, home_page, staff
+    page, live_server, transactional_db, home_page, staff, settings
 ):
+    settings.COMMUNITY_NOTIFICATION_INTERVAL = 0  # each post's email at once
     space = Space.objects.create(name="Open", slug="open")
     reader = make_user("reader@example.org", first_name="Rita", last_name="Reader")
     reader.date_joined = timezone.now() - timedelta(days=30)

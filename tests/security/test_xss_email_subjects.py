@@ -9,8 +9,9 @@ from tests.conftest import make_user
 
 
 def test_a_line_break_in_a_name_or_title_does_not_stop_notifications(
-    db, django_capture_on_commit_callbacks
+    db, django_capture_on_commit_callbacks, settings
 ):
+    settings.COMMUNITY_NOTIFICATION_INTERVAL = 0  # each post's email at once
     member = seasoned(make_user("member@example.org"))
     second_member = seasoned(make_user("other@example.org"))
     public_space = Space.objects.create(name="Open", slug="open")
