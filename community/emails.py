@@ -39,6 +39,9 @@ def send(*, user, subject, template, context):
     }
     text = render_to_string(f"community/email/{template}.txt", context)
     html = render_to_string(f"community/email/{template}.html", context)
+    # Names and titles come from members and may hold line breaks, which a
+    # header cannot: one line, or the email (and the rest of the batch) fails.
+    subject = " ".join(subject.split())
     message = EmailMultiAlternatives(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body=text,

@@ -214,6 +214,67 @@ def browser():
         browser.close()
 
 
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || document.location.href}:${event.lineNumber}`
+    + (event.sample ? ` (${event.sample})` : "")
+  );
+});
+"""
+
+
+def _watch_csp(context, violations):
+    """Record every Content-Security-Policy violation in this browser context.
+
+    Two witnesses: the `securitypolicyviolation` event of every document (and
+    frame), and Chromium's console message, which also covers what happens
+    before a document's scripts run or with JavaScript off.
+    """
+    context.expose_binding(
+        "__cspViolation", lambda source, text: violations.append(text)
+    )
+    context.add_init_script(CSP_REPORTER)
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"console: {message.text}")
+
+    context.on("console", on_console)
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request):
+    """Fail a browser test whose pages broke the Content-Security-Policy.
+
+    Every context the test opens (the `page` fixture's and its own) is watched;
+    the list is this fixture's value, for tests that look at it themselves.
+    """
+    violations = []
+    if "browser" not in request.fixturenames:
+        yield violations
+        return
+    browser = request.getfixturevalue("browser")
+    new_context = browser.new_context
+
+    def watched_new_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        _watch_csp(context, violations)
+        return context
+
+    browser.new_context = watched_new_context
+    try:
+        yield violations
+    finally:
+        del browser.new_context
+    if violations:
+        pytest.fail(
+            "Content-Security-Policy violations:\n" + "\n".join(violations),
+            pytrace=False,
+        )
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-CA")

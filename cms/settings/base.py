@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "wagtailmedia",
+    "csp",
     "modelcluster",
     "taggit",
     "django_filters",
@@ -72,6 +74,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers on every response, cached or refused (cms/security.py).
+    "cms.security.ContentSecurityPolicyMiddleware",
+    "cms.security.PermissionsPolicyMiddleware",
     # NUL and control characters, and text that is not UTF-8, get a 400 before
     # any view, static file or cache sees them (cms/request_guards.py).
     "cms.request_guards.RequestGuardMiddleware",
@@ -287,7 +292,9 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "vtt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# The embed's size comes from site.css: Wagtail's responsive wrapper sets an
+# inline style, which the Content-Security-Policy refuses.
+WAGTAILEMBEDS_RESPONSIVE_HTML = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAILMEDIA = {"MEDIA_MODEL": "wagtailmedia.Media"}
@@ -299,6 +306,79 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail previews opt back in to SAMEORIGIN
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp; cms/security.py; docs/security.md).
+# The public site: no inline script or style at all (scripts and styles are
+# static files), so no nonce either: public pages are kept by the shared
+# cache, and a nonce must never be served twice.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # allauth's two-factor enrolment shows its QR code as a data: image.
+        "img-src": [SELF, "data:"],
+        "media-src": [SELF],
+        # The embed block (wagtail.embeds): the video players editors may embed.
+        "frame-src": [
+            SELF,
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# The Wagtail admin and the Django admin: the tightest policy their scripts
+# work under (docs/security.md explains each source beyond the public policy).
+CSP_ADMIN_PATHS = ["/admin/", "/django-admin/"]
+CSP_ADMIN_POLICY = {
+    "default-src": [SELF],
+    # Wagtail's widgets start with inline scripts naming their field's id.
+    "script-src": [SELF, UNSAFE_INLINE],
+    # Wagtail's scripts (vendor.js) add <style> elements.
+    "style-src": [SELF, UNSAFE_INLINE],
+    # Image previews and icons drawn by the admin's scripts.
+    "img-src": [SELF, "data:", "blob:"],
+    "media-src": [SELF, "blob:"],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    # The admin's own pages may frame each other (previews, choosers).
+    "frame-ancestors": [SELF],
+    "form-action": [SELF],
+}
+# Wagtail's admin shows no Gravatar: no image from elsewhere, and staff email
+# addresses' hashes are not sent to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does it ask Wagtail's server for a newer release from every staff browser
+# (updates come through requirements.txt).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Browser features the site never uses, off for the site and anything it frames
+# (cms.security.PermissionsPolicyMiddleware). Fullscreen stays for the webinar
+# player and embedded videos.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 # Sessions are read from the cache (Redis in production) and written through
 # to the database: a signed-in page reads its session without a query, and a
 # session outlives a flushed cache.

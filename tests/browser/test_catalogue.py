@@ -37,8 +37,9 @@ def test_visitor_searches_filters_opens_an_entry_and_comes_back(
     search = page.get_by_label("Search micro-credentials")
     search.fill("dat")
     # Suggestions arrive as you type (progressive enhancement).
+    # (A function, not an expression string: the page's policy forbids eval.)
     page.wait_for_function(
-        "document.querySelectorAll('#catalogue-suggestions option').length > 0"
+        "() => document.querySelectorAll('#catalogue-suggestions option').length > 0"
     )
     search.fill("data analytics")
     search.press("Enter")

@@ -1,8 +1,14 @@
-"""Script and HTML-injection attempts posted as Markdown by members."""
+"""Script and HTML-injection attempts that users type into the site.
+
+Posted as Markdown by members (tests/community/test_markdown_safety.py) and put
+into every field users write by tests/security/test_xss_corpus.py, which renders
+each place they show in Chromium. Each payload that ran would call alert(),
+confirm() or prompt() (the dialog trap) or set `window.__xss`.
+"""
 
 PAYLOADS = [
     "<script>alert('xss-1')</script>",
-    "<SCRIPT SRC=//evil.example/xss.js></SCRIPT>",
+    "<SCRIPT SRC=//evil.example/xss-2.js></SCRIPT>",
     "<img src=x onerror=alert('xss-3')>",
     "<img src=\"javascript:alert('xss-4')\">",
     "<svg onload=alert('xss-5')>",
@@ -16,10 +22,10 @@ PAYLOADS = [
     "[click](  javascript:alert('xss-13'))",
     "[click](jav&#x09;ascript:alert('xss-14'))",
     "[click](&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert('xss-15'))",
-    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgneHNzLTE2Jyk8L3NjcmlwdD4=)",
+    "[click xss-16](data:text/html;base64,PHNjcmlwdD5hbGVydCgneHNzLTE2Jyk8L3NjcmlwdD4=)",
     "[click](data:text/html,<script>alert('xss-17')</script>)",
     "![img](javascript:alert('xss-18'))",
-    "![img](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoJ3hzcy0xOScpPg==)",
+    "![img xss-19](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoJ3hzcy0xOScpPg==)",
     "[click][ref]\n\n[ref]: javascript:alert('xss-20')",
     "[click](vbscript:msgbox('xss-21'))",
     "<a href=\"data:text/html,<script>alert('xss-22')</script>\">x</a>",
@@ -63,4 +69,51 @@ PAYLOADS = [
     "<table><td background=\"javascript:alert('xss-60')\">x</td></table>",
     "| a | b |\n|---|---|\n| <img src=x onerror=alert('xss-61')> | [x](javascript:alert('xss-61b')) |",
     "[x](mailto:a@example.org?body=<script>alert('xss-62')</script>)",
+    # Attribute breakouts: a value that closes its quote and adds a handler.
+    '" autofocus onfocus="alert(\'xss-63\')" x="',
+    "' autofocus onfocus='alert(`xss-64`)' x='",
+    "\"><img src=x onerror=alert('xss-65')>",
+    "'><svg onload=alert('xss-66')>",
+    "\" onmouseover=\"alert('xss-67')",
+    "</title><script>alert('xss-68')</script>",
+    "</textarea><script>alert('xss-69')</script>",
+    "</script><script>alert('xss-70')</script>",
+    "</option></select><img src=x onerror=alert('xss-71')>",
+    "</style><script>alert('xss-72')</script>",
+    # Template injection: Django, Jinja and front-end frameworks.
+    "{{ 7*7 }}{% debug %}{{ request.user.password }} xss-73",
+    "{% load static %}{% now 'Y' %}{{ settings.SECRET_KEY }} xss-74",
+    "{{constructor.constructor('alert(\"xss-75\")')()}}",
+    "${alert('xss-76')}",
+    "<div ng-app ng-csp>{{$on.constructor('alert(\"xss-77\")')()}}</div>",
+    "{{'a'.constructor.prototype.charAt=[].join;$eval('x=alert(\"xss-78\")')}}",
+    # More tags and events.
+    "<svg><animate onbegin=alert('xss-79') attributeName=x dur=1s>",
+    "<marquee onstart=alert('xss-80')>x</marquee>",
+    "<audio src=x onerror=alert('xss-81')>",
+    "<select autofocus onfocus=alert('xss-82')></select>",
+    "<textarea autofocus onfocus=alert('xss-83')></textarea>",
+    '<a href="#" autofocus onfocus="alert(\'xss-84\')">x</a>',
+    '<img srcset="x" onerror="alert(\'xss-85\')">',
+    "<picture><source srcset=x><img src=x onerror=alert('xss-86')></picture>",
+    '<object data="data:text/html;base64,PHNjcmlwdD5hbGVydCgneHNzLTg3Jyk8L3NjcmlwdD4=" title=xss-87></object>',
+    "<form><button formaction=\"javascript:alert('xss-88')\">go</button></form>",
+    "<math><a href=\"javascript:alert('xss-89')\">x</a></math>",
+    "<img src=x:alert(alt) onerror=eval(src) alt=xss-90>",
+    "<body onpageshow=alert('xss-91')>",
+    "<div onpointerenter=alert('xss-92')>hover</div>",
+    "<img src=\"x` `<script>alert('xss-93')</script>\"` `>",
+    "<a href=\"jAvAsCrIpT&colon;alert('xss-94')\">x</a>",
+    # Markdown and URL tricks.
+    "[x](javascript&colon;alert('xss-95'))",
+    "[x](#\" onclick=\"alert('xss-96'))",
+    "[x](javascript://%0Aalert('xss-97'))",
+    "![x](https://ok.example/x.png\"onerror=\"alert('xss-98'))",
+    "[![x](javascript:alert('xss-99'))](javascript:alert('xss-99b'))",
+    "%3Cscript%3Ealert('xss-100')%3C/script%3E",
+    "&lt;script&gt;alert('xss-101')&lt;/script&gt;",
+    "<a href=\"java\nscript:alert('xss-102')\">x</a>",
+    "<svg><use href=\"data:image/svg+xml,&lt;svg id='x' xmlns='http://www.w3.org/2000/svg'&gt;&lt;image href='1' onerror='alert(`xss-103`)'/&gt;&lt;/svg&gt;#x\"/></svg>",
+    "<script>window.__xss = 'xss-104'</script>",
+    "<img src=x onerror=\"window.__xss='xss-105'\">",
 ]
