@@ -188,37 +188,28 @@ def _label_wagtail_page(page, request, serve_args, serve_kwargs):
 
 def purge_tags(tags):
     """Drop every response tagged with one of `tags` from the shared caches,
-    once the current transaction commits (no-op without VARNISH_URL). The
-    purges of one transaction go out together, in one request per cache."""
+    once the current transaction commits (no-op without VARNISH_URL).
+
+    The tags asked for in a transaction are sent together, by the first of
+    its commit callbacks to run: one request per cache, not one per change.
+    """
     tags = set(tags)
     if not tags or not settings.VARNISH_URLS:
         return
     connection = transaction.get_connection()
-    pending = getattr(connection, "_http_cache_purge", None)
-    if (
-        connection.in_atomic_block
-        and pending is not None
-        and pending.savepoints == connection.savepoint_ids
-        and any(entry[1] is pending for entry in connection.run_on_commit)
-    ):
-        pending.tags |= tags
-        return
-    pending = _PendingPurge(tags, list(connection.savepoint_ids))
-    connection._http_cache_purge = pending
-    transaction.on_commit(pending)
+    connection._http_cache_purge = getattr(connection, "_http_cache_purge", set())
+    connection._http_cache_purge |= tags
+    transaction.on_commit(_send_pending_purges)
 
 
-class _PendingPurge:
-    """The tags to purge once the transaction (at this savepoint) commits."""
+def _send_pending_purges():
+    from .tasks import purge_http_cache
 
-    def __init__(self, tags, savepoints):
-        self.tags = set(tags)
-        self.savepoints = savepoints
-
-    def __call__(self):
-        from .tasks import purge_http_cache
-
-        purge_http_cache.enqueue(sorted(self.tags))
+    connection = transaction.get_connection()
+    tags = getattr(connection, "_http_cache_purge", None)
+    if tags:
+        connection._http_cache_purge = set()
+        purge_http_cache.enqueue(sorted(tags))
 
 
 def send_purge(tags):
