@@ -246,7 +246,8 @@ def suggest(request):
     words = query_words(text)
     if not words or len(text) < 2:
         return JsonResponse({"suggestions": []})
-    public = MicroCredential.objects.public()
+    # Exactly what the catalogue shows this visitor: its own queryset.
+    public = get_index(INDEX_NAME).get_queryset(request.user)
     titles = list(
         public.filter(title__istartswith=text)
         .order_by("title")
@@ -266,7 +267,7 @@ def suggest(request):
     skills = list(
         Tag.objects.filter(
             name__istartswith=text,
-            credentials_taggedmicrocredential_items__isnull=False,
+            credentials_taggedmicrocredential_items__content_object__in=public,
         )
         .order_by("name")
         .values_list("name", flat=True)
