@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from cms import http_cache
+from cms.exports import neutralise
 from search.base import clean_text, query_words
 from search.registry import (
     cache_timeout,
@@ -299,7 +300,7 @@ def export(request, fmt):
             yield writer.writerow(EXPORT_COLUMNS)
             for credential in rows.iterator(chunk_size=500):
                 row = flat_row(credential)
-                yield writer.writerow([row[key] for key in EXPORT_COLUMNS])
+                yield writer.writerow([neutralise(row[key]) for key in EXPORT_COLUMNS])
 
         response = StreamingHttpResponse(stream(), content_type="text/csv")
     else:
