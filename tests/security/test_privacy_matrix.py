@@ -118,7 +118,7 @@ READS = {
         "site_search",
     },
     "draft_version": set(),
-    "restricted_page": {"restricted_page", "site_search", "site_suggest"},
+    "restricted_page": {"restricted_page"},
     "private_document": {"document", "site_search", "site_suggest"},
     "unpublished_entry": set(),
     "registration": set(),
