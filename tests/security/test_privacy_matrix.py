@@ -93,7 +93,6 @@ READS = {
         "api_posts:group",
         "post_history:group_first",
         "post_history:group_reply",
-        "email",
         "notifications",
     },
     "members_thread": {
@@ -106,7 +105,6 @@ READS = {
         "api_posts:members",
         "post_history:members_first",
         "post_history:members_reply",
-        "email",
         "notifications",
     },
     # Moderators read hidden posts wherever they read posts.
@@ -126,7 +124,13 @@ READS = {
 # Where a reader may find it but need not: the site search lists a restricted
 # page to the members it is restricted to only once the search index has
 # caught up with the restriction (search/site.py). Never for anyone else.
-MAY_READ = {"restricted_page": {"site_search", "site_suggest"}}
+# Reply emails are coalesced per thread and interval (community.tasks), so
+# they may not have gone out yet when the matrix reads the outbox.
+MAY_READ = {
+    "restricted_page": {"site_search", "site_suggest"},
+    "group_thread": {"email"},
+    "members_thread": {"email"},
+}
 
 
 @dataclass
