@@ -44,7 +44,12 @@ def queued(settings):
 def sign_up(client, email):
     return client.post(
         "/accounts/signup/",
-        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": email,
+            "display_name": "New Member",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
 
 
