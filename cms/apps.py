@@ -10,3 +10,7 @@ class CmsConfig(AppConfig):
         from . import http_cache
 
         http_cache.connect()
+
+        from .exports import protect_wagtail_exports
+
+        protect_wagtail_exports()

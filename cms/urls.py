@@ -25,6 +25,8 @@ handler500 = "cms.views.server_error"
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's document view, privacy checked before the file name (cms.views).
+    re_path(r"^documents/(\d+)/(.*)$", views.serve_document, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     # A first authenticator takes a code sent by email too (community.accounts).
     path("accounts/2fa/totp/activate/", community_accounts.activate_totp),

@@ -3,10 +3,14 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.static import serve
+from wagtail import hooks
+from wagtail.documents import get_document_model
+from wagtail.documents.views.serve import serve as serve_document_file
 
-# Uploaded documents are only ever served through Wagtail's document view, which
-# checks collection privacy; their files under MEDIA_URL must not be reachable.
-PRIVATE_MEDIA_PREFIXES = ("documents/",)
+# The only upload folders `/media/` serves: Wagtail's images and renditions and
+# wagtailmedia's files and thumbnails. Documents and avatars are not even stored
+# under MEDIA_ROOT (cms/storage.py); they leave through views that check privacy.
+PUBLIC_MEDIA_FOLDERS = ("images", "original_images", "media", "media_thumbnails")
 
 
 @cache_control(max_age=86400, public=True)
@@ -22,11 +26,44 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
+def public_media_path(path):
+    """`path` if it names a file in a public upload folder, spelled plainly.
+
+    The path is split before any decision, so `//`, `./`, `..`, a backslash
+    or a decoded `%2e`/`%2f` cannot make a private folder look like another
+    one; anything but the plain spelling of a public file gives None.
+    """
+    parts = path.replace("\\", "/").split("/")
+    if any(part in ("", ".", "..") for part in parts) or len(parts) < 2:
+        return None
+    if parts[0] not in PUBLIC_MEDIA_FOLDERS or "/".join(parts) != path:
+        return None
+    return path
+
+
 def media(request, path):
     """Serve public uploads (images, renditions, video) when no proxy does."""
-    if path.startswith(PRIVATE_MEDIA_PREFIXES) or ".." in path:
+    public_path = public_media_path(path)
+    if public_path is None:
         raise Http404
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, public_path, document_root=settings.MEDIA_ROOT)
+
+
+def serve_document(request, document_id, document_filename):
+    """Wagtail's document view, with the privacy check before the name check.
+
+    Wagtail compares the file name first (a wrong name is a 404) and checks
+    the collection's view restrictions after, so a visitor who may not see a
+    document could still confirm its name. Here they get the same answer
+    (a sign-in redirect or the password form) whatever the name.
+    """
+    document = get_document_model().objects.filter(pk=document_id).first()
+    if document is not None:
+        for hook in hooks.get_hooks("before_serve_document"):
+            result = hook(document, request)
+            if isinstance(result, HttpResponse):
+                return result
+    return serve_document_file(request, document_id, document_filename)
 
 
 def api_not_found(request, path=""):

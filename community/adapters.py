@@ -16,6 +16,24 @@ class AccountAdapter(DefaultAccountAdapter):
             base = (user_email(user) or "member").split("@")[0][:120]
             user_field(user, "username", self.generate_unique_username([base]))
 
+    def send_mail(self, template_prefix, email, context):
+        """Render now, send from the task queue: every account email (the
+        confirmation of a new account and the "you already have an account"
+        note alike) costs the request the same, and SMTP is off the request."""
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        from cms.tasks import enqueue_email_message
+
+        request = allauth_context.request
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        enqueue_email_message(self.render_mail(template_prefix, email, ctx))
+
     def get_from_email(self):
         return settings.DEFAULT_FROM_EMAIL
 

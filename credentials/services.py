@@ -41,6 +41,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from cms.exports import restore_row
 from cms.request_guards import has_control_characters
 
 from . import tasks
@@ -284,7 +285,8 @@ def _parse_csv(data):
                         % {"values": len(values), "columns": len(header)},
                     )
                 )
-            rows.append(dict(zip(header, values, strict=False)))
+            # Cells our own export neutralised ("'=…") come back as they were.
+            rows.append(restore_row(dict(zip(header, values, strict=False))))
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             reason = _("a quoted value is never closed")

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from cms import http_cache
+from cms.exports import neutralise
 from search.base import clean_text, query_words
 from search.registry import (
     cache_timeout,
@@ -246,7 +247,8 @@ def suggest(request):
     words = query_words(text)
     if not words or len(text) < 2:
         return JsonResponse({"suggestions": []})
-    public = MicroCredential.objects.public()
+    # Exactly what the catalogue shows this visitor: its own queryset.
+    public = get_index(INDEX_NAME).get_queryset(request.user)
     titles = list(
         public.filter(title__istartswith=text)
         .order_by("title")
@@ -266,7 +268,7 @@ def suggest(request):
     skills = list(
         Tag.objects.filter(
             name__istartswith=text,
-            credentials_taggedmicrocredential_items__isnull=False,
+            credentials_taggedmicrocredential_items__content_object__in=public,
         )
         .order_by("name")
         .values_list("name", flat=True)
@@ -298,7 +300,7 @@ def export(request, fmt):
             yield writer.writerow(EXPORT_COLUMNS)
             for credential in rows.iterator(chunk_size=500):
                 row = flat_row(credential)
-                yield writer.writerow([row[key] for key in EXPORT_COLUMNS])
+                yield writer.writerow([neutralise(row[key]) for key in EXPORT_COLUMNS])
 
         response = StreamingHttpResponse(stream(), content_type="text/csv")
     else:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cms.exports import neutralise
+
 from . import services
 from .forms import AttendeeEmailForm, CheckInForm
 from .models import EventPage, Registration
@@ -108,10 +110,7 @@ def _cell(value):
         return ""
     if hasattr(value, "astimezone"):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
+    return neutralise(str(value))
 
 
 def _value(registration, field):

@@ -150,11 +150,17 @@ def register(
     A signed-in member with a verified email is seated (or waitlisted) at once.
     A guest's registration waits in "pending" until they follow the emailed
     link (`confirm_guest`); only then do they take a seat.
+
+    A guest who gives an address already registered changes nothing: the
+    address's owner is emailed (a fresh confirmation link, or a note that they
+    are already registered) and `DuplicateRegistration` is raised, which the
+    guest form answers exactly as it answers a new registration.
     """
     email = email.strip().lower()
     now = timezone.now()
     user = user if user is not None and user.is_authenticated else None
     unconfirmed = None
+    already_registered = None
     try:
         with _locked_event(event.pk, lock=lock) as locked:
             _check_open(locked, now)
@@ -165,8 +171,10 @@ def register(
                 .first()
             )
             if existing is not None and existing.status != Registration.Status.PENDING:
-                raise DuplicateRegistration()
-            if existing is not None and not email_verified:
+                if user is not None or email_verified:
+                    raise DuplicateRegistration()
+                already_registered = registration = existing
+            elif existing is not None and not email_verified:
                 unconfirmed = existing
                 registration = existing
             elif existing is not None:
@@ -201,6 +209,12 @@ def register(
     except IntegrityError as exc:
         # The unique constraint is the last line of defence when the lock is off.
         raise DuplicateRegistration() from exc
+    if already_registered is not None:
+        # Tell the address's owner, not the visitor (the guest form's answer
+        # is the same as for a new address).
+        with transaction.atomic():
+            _send_email(already_registered, "already_registered")
+        raise DuplicateRegistration()
     if unconfirmed is not None:
         # The first link may be lost or expired: send a fresh one, change nothing.
         with transaction.atomic():

@@ -16,6 +16,7 @@ SUBJECTS = {
     "promoted": _("A seat is yours: %(event)s"),
     "waitlisted": _("You are on the waitlist for %(event)s"),
     "cancelled": _("Your registration for %(event)s is cancelled"),
+    "already_registered": _("You are already registered for %(event)s"),
 }
 
 

@@ -1,6 +1,7 @@
 """Registration views: the form on the event page, members' list, signed links."""
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cms import http_cache
+from cms.http import client_ip
+from cms.ratelimit import consume
 
 from . import services
 from .calendar import calendar_for_registration
@@ -18,6 +21,9 @@ from .models import Registration
 from .signing import registration_from_confirm_token, registration_from_manage_token
 
 RETRY_AFTER_SECONDS = 5
+# How many registration emails the guest form may send per address and event,
+# and per client address (override with EVENTS_GUEST_RATE_LIMITS).
+GUEST_RATE_LIMITS = {"address": "3/h", "client": "10/h"}
 
 
 @http_cache.edge_cacheable("events", "pages")
@@ -50,6 +56,26 @@ def _verified_email(user):
     return address.email if address else None
 
 
+def guest_may_send(request, event, email):
+    """Count one guest registration email; False once a limit is reached.
+
+    Both limits are counted for every address, registered or not, so being
+    limited says nothing about whether an address is registered.
+    """
+    limits = {**GUEST_RATE_LIMITS, **getattr(settings, "EVENTS_GUEST_RATE_LIMITS", {})}
+    return consume(
+        "events-guest-client", client_ip(request), limits["client"]
+    ) and consume("events-guest-address", f"{event.pk}:{email}", limits["address"])
+
+
+def _check_email(request, event, email):
+    """What a guest sees after the form, whether or not the address was
+    registered already (its owner gets an email either way)."""
+    return TemplateResponse(
+        request, "events/check_email.html", {"event": event, "email": email}
+    )
+
+
 def register_for_event(request, event):
     """Handle the registration form posted from an event page."""
     if request.method != "POST":
@@ -60,6 +86,21 @@ def register_for_event(request, event):
         user = request.user if request.user.is_authenticated else None
         verified = _verified_email(request.user) if user else None
         email = verified or (user.email if user else data["email"])
+        if user is None:
+            email = email.strip().lower()
+            if not guest_may_send(request, event, email):
+                form.add_error(
+                    None,
+                    _(
+                        "We have sent several registration emails from here or "
+                        "to this address in the last hour, so we sent nothing "
+                        "this time. Please check your inbox (and spam folder), "
+                        "or try again in an hour."
+                    ),
+                )
+                response = event.render(request, context_overrides={"form": form})
+                response.status_code = 429
+                return response
         try:
             registration = services.register(
                 event=event,
@@ -75,15 +116,16 @@ def register_for_event(request, event):
             )
         except services.EventBusy:
             return busy_response(request, event)
+        except services.DuplicateRegistration as exc:
+            if user is None:
+                # Anyone may type any address: answer as for a new one.
+                return _check_email(request, event, email)
+            form.add_error(None, exc.message)
         except services.RegistrationError as exc:
             form.add_error(None, exc.message)
         else:
             if registration.status == Registration.Status.PENDING:
-                return TemplateResponse(
-                    request,
-                    "events/check_email.html",
-                    {"event": event, "registration": registration},
-                )
+                return _check_email(request, event, email)
             return redirect(registration.get_manage_url())
     response = event.render(request, context_overrides={"form": form})
     response.status_code = 400

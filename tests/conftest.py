@@ -61,8 +61,10 @@ def pytest_collection_modifyitems(config, items):
 def _isolated_media(settings, tmp_path):
     """Each test writes uploads into its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     yield
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
+    shutil.rmtree(tmp_path / "private-media", ignore_errors=True)
 
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}

@@ -22,7 +22,7 @@ DEBUG = False
 # gzip (and Brotli) copies are made once by collectstatic. STATIC_COMPRESS=false
 # skips the compression (the quick benchmark does, to save its time).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "cms.storage.MediaStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env_bool("STATIC_COMPRESS", True)

@@ -17,6 +17,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SEARCH_HITS_FLUSH_SECONDS = 0
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-private-media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tests choose their engine (tests/search/conftest.py reads ELASTICSEARCH_URL).
 ELASTICSEARCH_URL = ""

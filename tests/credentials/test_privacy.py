@@ -59,6 +59,32 @@ def test_hidden_entries_are_hidden_everywhere(client, entries, who, request):
         assert response["Content-Type"].startswith("application/json")
 
 
+@pytest.mark.parametrize("who", ["anonymous", "member", "staff"])
+def test_suggestions_name_no_skill_only_hidden_entries_have(
+    client, home_page, who, request
+):
+    """Suggestions come from what the catalogue shows: a skill used only by a
+    draft, an archived or an unpublished entry is never suggested."""
+    if who != "anonymous":
+        client.force_login(
+            request.getfixturevalue("user" if who == "member" else "staff_with_mfa")
+        )
+    make_credential("Public Quokka Course", skills=["quokka public"])
+    make_credential("Hidden one", status="draft", skills=["quokkadraftmarker"])
+    make_credential("Hidden two", status="archived", skills=["quokkaarchivedmarker"])
+    unpublished = make_credential("Hidden three", skills=["quokkaunpublishedmarker"])
+    unpublished.live = False
+    unpublished.save()
+
+    suggestions = client.get("/catalogue/suggest?q=quokka").json()["suggestions"]
+    catalogue = client.get("/catalogue/?q=quokka").content.decode()
+
+    assert "quokka public" in suggestions
+    for marker in ("quokkadraftmarker", "quokkaarchivedmarker", "quokkaunpublished"):
+        assert not any(marker in suggestion for suggestion in suggestions)
+        assert marker not in catalogue
+
+
 def test_stacking_links_skip_hidden_entries(client):
     from credentials.models import MicroCredential
 

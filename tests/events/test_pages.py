@@ -244,15 +244,108 @@ def test_tampered_links_are_refused(client, event):
     assert registration.status == "confirmed"
 
 
-def test_duplicate_registration_on_the_form_gets_a_message(client, event):
-    seat(event, 1)
-    response = client.post(
+def _guest_post(client, event, email, name="Again", **extra):
+    return client.post(
         event.url + "register/",
-        {"name": "Again", "email": "P1@example.org", "privacy": "on"},
+        {"name": name, "email": email, "privacy": "on"},
+        **extra,
     )
-    assert response.status_code == 400
-    assert "already registered" in response.content.decode()
+
+
+def _answer(response):
+    """The page a guest sees, without the CSRF token (new in every response)."""
+    html = response.content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_the_guest_form_answers_the_same_for_a_registered_address(
+    client, event, django_capture_on_commit_callbacks
+):
+    seat(event, 1)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        registered = _guest_post(client, event, "P1@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        new = _guest_post(client, event, "p1@example.org".replace("p1", "p2"))
+
+    assert registered.status_code == new.status_code == 200
+    assert _answer(registered) == _answer(new).replace("p2@", "p1@")
+    assert "already registered" not in _answer(registered).replace(
+        "If this address is already registered, the email says so instead.", ""
+    )
+    # The owner of the registered address hears of it; nothing changed.
+    owner_mail = [m for m in mail.outbox if m.to == ["p1@example.org"]]
+    assert len(owner_mail) == 1
+    assert "already registered" in owner_mail[0].subject
+    assert "/registrations/manage/" in owner_mail[0].body
+    assert Registration.objects.filter(email="p1@example.org").count() == 1
+    assert Registration.objects.get(email="p1@example.org").status == "confirmed"
+
+
+def test_the_guest_form_answers_the_same_for_a_pending_address(
+    client, event, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _guest_post(client, event, "gil@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _guest_post(client, event, "gil@example.org")
+    assert first.status_code == again.status_code == 200
+    assert _answer(first) == _answer(again)
+    assert [m.subject for m in mail.outbox] == [
+        f"Confirm your registration for {event.title}"
+    ] * 2
     assert Registration.objects.count() == 1
+
+
+def test_one_client_cannot_flood_an_address_with_emails(
+    client, event, django_capture_on_commit_callbacks
+):
+    seat(event, 1)
+    mail.outbox.clear()
+    responses = []
+    for _number in range(26):
+        with django_capture_on_commit_callbacks(execute=True):
+            responses.append(_guest_post(client, event, "p1@example.org"))
+
+    sent = [m for m in mail.outbox if m.to == ["p1@example.org"]]
+    assert len(sent) == 3
+    assert [r.status_code for r in responses[:3]] == [200] * 3
+    last = responses[-1]
+    assert last.status_code == 429
+    assert "we sent nothing this time" in last.content.decode()
+    # A new address is limited the same way: being limited tells nothing.
+    for _number in range(4):
+        with django_capture_on_commit_callbacks(execute=True):
+            new = _guest_post(client, event, "fresh@example.org", REMOTE_ADDR="1.2.3.4")
+    assert new.status_code == 429
+    assert len([m for m in mail.outbox if m.to == ["fresh@example.org"]]) == 3
+
+
+def test_one_client_cannot_send_emails_to_many_addresses(
+    client, event, django_capture_on_commit_callbacks
+):
+    statuses = []
+    for number in range(26):
+        with django_capture_on_commit_callbacks(execute=True):
+            statuses.append(
+                _guest_post(client, event, f"guest{number}@example.org").status_code
+            )
+    assert statuses == [200] * 10 + [429] * 16
+    assert len(mail.outbox) == 10
+    assert Registration.objects.count() == 10
+    # Another client is not held back by the first one's budget.
+    other = _guest_post(client, event, "else@example.org", REMOTE_ADDR="10.9.8.7")
+    assert other.status_code == 200
+
+
+def test_a_member_registering_twice_changes_nothing(client, event, user):
+    client.force_login(user)
+    services.register(
+        event=event, name="Me", email=user.email, user=user, email_verified=True
+    )
+    response = client.post(event.url + "register/", {"name": "Me", "privacy": "on"})
+    assert response.status_code == 400
+    assert Registration.objects.filter(user=user).count() == 1
 
 
 def test_closed_and_not_yet_open_registration_show_no_form(client, make_event):
