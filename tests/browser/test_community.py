@@ -41,8 +41,11 @@ def _new_page(browser, live_server):
 
 
 def test_members_discuss_mention_and_keep_the_working_group_private(
-    browser, live_server, page, transactional_db, home_page, axe_check
+    browser, live_server, page, transactional_db, home_page, axe_check, settings
 ):
+    # Each post's email at once (tests/community/test_notification_coalescing.py
+    # covers the gathering of a thread's posts over an interval).
+    settings.COMMUNITY_NOTIFICATION_INTERVAL = 0
     open_space = Space.objects.create(
         name="Community of practice",
         slug="community-of-practice",
