@@ -12,12 +12,11 @@ from datetime import timedelta
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.files.base import ContentFile
-from django.test import Client
 from django.utils import timezone
 from wagtail.documents.models import Document
 from wagtail.models import Page, PageViewRestriction
 
-from tests.conftest import make_user
+from tests.conftest import Client, make_user
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +33,8 @@ def cached(visitor, url):
 
 
 def sign_in(visitor, user):
-    """Give an edge visitor the session of a signed-in user."""
+    """Give an edge visitor the session of a signed-in user (second factor
+    included, as the project's test client records it)."""
     client = Client()
     client.force_login(user)
     visitor.cookies.set("sessionid", client.cookies["sessionid"].value)
