@@ -498,7 +498,15 @@ class DatabaseSiteEngine:
                 ).values_list("object_id", "content_type_id")[offset : offset + limit]
             ]
         else:
-            results = visible_pages().search(" ".join(words), operator="and")
+            # Wagtail's search backends filter on plain field lookups only, not
+            # on the Exists() of the visibility rule: hand them its ids (SQLite,
+            # the small demo).
+            from wagtail.models import Page
+
+            visible = list(visible_pages().values_list("pk", flat=True))
+            results = Page.objects.filter(pk__in=visible).search(
+                " ".join(words), operator="and"
+            )
             total = results.count()
             if not limit or offset >= total:
                 return total, []
