@@ -149,6 +149,14 @@ def _styles():
         "Body", parent=base["BodyText"], fontName="Helvetica", fontSize=10.5,
         leading=15, spaceAfter=7, textColor=ink,
     )  # fmt: skip
+
+    def heading(name, size, *, before, after, leading=None):
+        return ParagraphStyle(
+            name, parent=body, fontName="Helvetica-Bold", fontSize=size,
+            leading=leading or body.leading, spaceBefore=before, spaceAfter=after,
+            keepWithNext=True,
+        )  # fmt: skip
+
     return {
         "title": ParagraphStyle(
             "DocTitle",
@@ -159,35 +167,9 @@ def _styles():
             spaceAfter=10,
         ),  # fmt: skip
         "meta": ParagraphStyle("Meta", parent=body, fontSize=9.5, leading=13),
-        "h2": ParagraphStyle(
-            "H2",
-            parent=body,
-            fontName="Helvetica-Bold",
-            fontSize=15,
-            leading=19,
-            spaceBefore=14,
-            spaceAfter=6,
-            keepWithNext=True,
-        ),  # fmt: skip
-        "h3": ParagraphStyle(
-            "H3",
-            parent=body,
-            fontName="Helvetica-Bold",
-            fontSize=12,
-            leading=16,
-            spaceBefore=10,
-            spaceAfter=4,
-            keepWithNext=True,
-        ),  # fmt: skip
-        "h4": ParagraphStyle(
-            "H4",
-            parent=body,
-            fontName="Helvetica-Bold",
-            fontSize=10.5,
-            spaceBefore=8,
-            spaceAfter=3,
-            keepWithNext=True,
-        ),  # fmt: skip
+        "h2": heading("H2", 15, leading=19, before=14, after=6),
+        "h3": heading("H3", 12, leading=16, before=10, after=4),
+        "h4": heading("H4", 10.5, before=8, after=3),
         "p": body,
         "li": ParagraphStyle("Item", parent=body, leftIndent=16, bulletIndent=4),
         "quote": ParagraphStyle(
