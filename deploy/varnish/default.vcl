@@ -325,13 +325,14 @@ sub vcl_synth {
     # Django masks tokens to defeat BREACH, which guesses a secret from the
     # compressed size of pages that also reflect the attacker's input. Here no
     # compressor ever sees the secret next to other bytes: a page is gzipped
-    # once, when it is stored, without any token (only the include), and this
-    # fragment is not gzipped; when Varnish delivers the gzipped page it
-    # splices an uncompressed include in as stored (uncompressed) deflate
-    # blocks, and a client without gzip gets no compression at all. So the
-    # size of a response never depends on how the secret compares with what
-    # else the page holds, whatever it reflects. The TLS terminator must not
-    # compress responses itself (docs/deployment.md, Security).
+    # once, when it is fetched for the cache (by the app or here), holding no
+    # token (only the include); this fragment is not gzipped, and Varnish
+    # splices it into a gzipped page as stored (uncompressed) deflate blocks;
+    # a client without gzip gets no compression at all. So the size of a
+    # response never depends on how the secret compares with anything else on
+    # the page. Besides, the pages with a token (contact, events) reflect no
+    # request input (tests/edge). The TLS terminator must not compress
+    # responses itself (docs/deployment.md, "Security").
     if (req.esi_level > 0 && resp.reason == "CSRF token") {
         set resp.http.Content-Type = "text/html; charset=utf-8";
         set resp.http.Cache-Control = "private, no-store";
