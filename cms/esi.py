@@ -5,9 +5,12 @@ when the page may be stored for everyone (deploy/varnish/default.vcl). On such
 a request `{% csrf_token %}` (cms/templatetags/edge_csrf.py, a template
 builtin) renders `<esi:include src="/-/csrf-token/"/>` instead of a token, the
 page says `Surrogate-Control: content="ESI/1.0"`, and no CSRF cookie is made
-for it. At delivery Varnish fetches the fragment with the visitor's own
-`csrftoken` cookie, so the stored page holds no token, and each visitor gets a
-token for their own secret.
+for it. At delivery Varnish fills the include in for each visitor, so the
+stored page holds no token: for a visitor with a well-formed `csrftoken`
+cookie Varnish renders the hidden input itself, with the unmasked secret as
+the token (Django accepts it; why that is safe from BREACH:
+docs/deployment.md), and asks `csrf_token_fragment` only for a visitor it has
+no secret for.
 
 A visitor without a secret gets one before the page goes out: Varnish asks
 `csrf_secret` (reachable only through Varnish's own restart) for a fresh

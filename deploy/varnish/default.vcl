@@ -107,6 +107,13 @@ sub vcl_recv {
     # An ESI fragment that renders the visitor's CSRF token: the visitor's
     # secret comes from the page's request (req_top), never from a cache.
     if (req.esi_level > 0) {
+        if (req.url == "/-/csrf-token/" && req_top.http.X-Csrftoken) {
+            # A visitor with a secret (the cookie, or the one just made for
+            # them by /-/csrf-secret/): Varnish renders the hidden input itself
+            # (vcl_synth), no request to the app. See vcl_synth for why the
+            # unmasked secret is a sound form token here.
+            return (synth(200, "CSRF token"));
+        }
         unset req.http.Cookie;
         if (req_top.http.X-Csrftoken) {
             set req.http.Cookie = "csrftoken=" + req_top.http.X-Csrftoken;
@@ -307,6 +314,32 @@ sub vcl_deliver {
 }
 
 sub vcl_synth {
+    # The CSRF token fragment of a page, for a visitor who has a secret: the
+    # hidden input Django's {% csrf_token %} renders, with the secret itself as
+    # the value. Django's CsrfViewMiddleware accepts the 32-character unmasked
+    # secret as the form token (as it does for X-CSRFToken read from the
+    # cookie); the secret was checked against ^[a-zA-Z0-9]{32}$ in vcl_recv, so
+    # nothing else reaches the markup. A synthetic response is never stored,
+    # and it is made from this visitor's own request (req_top).
+    #
+    # Django masks tokens to defeat BREACH, which guesses a secret from the
+    # compressed size of pages that also reflect the attacker's input. Here no
+    # compressor ever sees the secret next to other bytes: a page is gzipped
+    # once, when it is fetched for the cache (by the app or here), holding no
+    # token (only the include); this fragment is not gzipped, and Varnish
+    # splices it into a gzipped page as stored (uncompressed) deflate blocks;
+    # a client without gzip gets no compression at all. So the size of a
+    # response never depends on how the secret compares with anything else on
+    # the page. Besides, the pages with a token (contact, events) reflect no
+    # request input (tests/edge). The TLS terminator must not compress
+    # responses itself (docs/deployment.md, "Security").
+    if (req.esi_level > 0 && resp.reason == "CSRF token") {
+        set resp.http.Content-Type = "text/html; charset=utf-8";
+        set resp.http.Cache-Control = "private, no-store";
+        set resp.body = {"<input type="hidden" name="csrfmiddlewaretoken" value=""}
+            + req_top.http.X-Csrftoken + {"">"};
+        return (deliver);
+    }
     if (req.method == "PURGE") {
         set resp.http.Content-Type = "text/plain; charset=utf-8";
         set resp.body = resp.reason + {"

@@ -112,4 +112,10 @@ def test_quick_benchmark_reports_every_scenario(bench_database):
     assert int(home_cached.group(1)) >= 90
     # The purge storm: registrations while readers go through Varnish.
     assert re.search(r"event page · purge storm" + ROW, output), output
+    # Asked for and made, side by side.
+    assert re.search(
+        r"Purge storm: asked for \d+ registrations a second \(\d+ in [\d.]+ s\), "
+        r"made \d+ ",
+        output,
+    ), output
     assert re.search(r"stalest seat count seen: -?\d+ registration", output), output

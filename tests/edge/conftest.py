@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from django.core.signals import request_started
 
 from bench.common import free_port
 from deploy import edge as edge_launcher
@@ -107,3 +108,18 @@ def edge(varnish, settings):
     yield varnish
     for visitor in visitors:
         visitor.close()
+
+
+@pytest.fixture
+def backend_requests():
+    """The paths of the requests that reach the app (the live server behind
+    Varnish), in order, as Django starts handling each one."""
+    paths = []
+
+    def record(sender, environ=None, **kwargs):
+        if environ is not None:
+            paths.append(environ.get("PATH_INFO", ""))
+
+    request_started.connect(record, weak=False, dispatch_uid="edge-backend-requests")
+    yield paths
+    request_started.disconnect(dispatch_uid="edge-backend-requests")

@@ -6,6 +6,7 @@ stored, forms carry each visitor's own CSRF token, and document files are
 never served by URL.
 """
 
+import gzip
 import re
 from datetime import timedelta
 
@@ -13,10 +14,12 @@ import pytest
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from wagtail.documents.models import Document
 from wagtail.models import Page, PageViewRestriction
 
 from tests.conftest import Client, make_user
+from tests.edge.conftest import HOST
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -127,6 +130,34 @@ def test_moving_a_page_is_on_the_next_request(edge, home_page):
     old = visitor.get(old_url)
     assert old.status_code in (301, 302, 404)  # a redirect to the new place, or gone
     assert visitor.get(page.url).status_code == 200
+
+
+def test_a_moved_page_is_fresh_with_or_without_its_trailing_slash(edge, home_page):
+    """Wagtail purges a page by its URL, which ends in a slash. The spelling
+    without it is never stored (the app's redirect to the slash is private),
+    so no stale copy of it can outlive a purge."""
+    page = page_at("harmonized-ecosystem")
+    new_parent = page_at("what-is-a-micro-certification")
+    old_url = page.url
+    visitor = edge.client()
+    cached(visitor, old_url)
+    for _ in range(2):
+        bare = visitor.get(old_url.rstrip("/"))
+        assert bare.status_code == 301
+        assert bare.headers["Location"].endswith(old_url)
+        assert bare.headers["X-Cache"] != "HIT"
+
+    page.move(new_parent, pos="last-child")
+
+    page.refresh_from_db()
+    for spelling in (old_url, old_url.rstrip("/")):
+        moved = visitor.get(spelling)
+        assert moved.status_code == 301, spelling
+        assert moved.headers["Location"].endswith(page.url), spelling
+    assert visitor.get(page.url).status_code == 200
+    bare = visitor.get(page.url.rstrip("/"))
+    assert bare.status_code == 301
+    assert bare.headers["Location"].endswith(page.url)
 
 
 def test_a_catalogue_change_is_on_the_next_request(edge, home_page):
@@ -386,6 +417,135 @@ def test_the_secret_endpoint_is_not_reachable_from_outside(edge, home_page):
     step = {"X-Csrf-Secret-Step": "fetch"}
     assert visitor.get("/-/csrf-secret/", headers=step).status_code == 404
     assert "csrftoken" not in visitor.cookies
+
+
+def _register(visitor, forum, token, name):
+    """A guest posts the event's registration form through Varnish."""
+    return visitor.post(
+        f"{forum.url}register/",
+        data={
+            "csrfmiddlewaretoken": token,
+            "name": name,
+            "email": f"{name.lower()}@example.org",
+            "privacy": "on",
+        },
+    )
+
+
+def _registered(answer):
+    return answer.status_code == 200 and "Check your email" in answer.text
+
+
+def _returning(edge, secret):
+    """A visitor whose browser kept a CSRF cookie from an earlier visit."""
+    visitor = edge.client()
+    # The jar entry a Set-Cookie for Host: localhost would replace (the
+    # cookie jar names that host "localhost.local").
+    visitor.cookies.set("csrftoken", secret, domain=f"{HOST}.local", path="/")
+    return visitor
+
+
+def test_returning_visitors_get_tokens_for_their_cookies_without_the_app(
+    edge, home_page, backend_requests
+):
+    forum = _forum(home_page)
+    cached(edge.client(), forum.url)
+    backend_requests.clear()
+
+    secrets = {name: get_random_string(32) for name in ("Ada", "Grace")}
+    visitors = {}
+    for name, secret in secrets.items():
+        visitor = _returning(edge, secret)
+        page = visitor.get(forum.url)
+        assert page.headers["X-Cache"] == "HIT"
+        # Varnish renders the hidden input for the visitor's own secret.
+        assert set(TOKEN.findall(page.text)) == {secret}
+        assert "Set-Cookie" not in page.headers
+        visitors[name] = visitor
+    # The page came from the cache and the tokens from Varnish itself.
+    assert backend_requests == []
+
+    for name, visitor in visitors.items():
+        assert _registered(_register(visitor, forum, secrets[name], name))
+    # A token is good only with the cookie it was made for.
+    refused = _register(visitors["Ada"], forum, secrets["Grace"], "Lovelace")
+    assert refused.status_code == 403
+
+
+def test_a_first_visit_gets_a_secret_and_a_token_for_it(
+    edge, home_page, backend_requests
+):
+    forum = _forum(home_page)
+    cached(edge.client(), forum.url)
+    backend_requests.clear()
+
+    visitor = edge.client()
+    page = visitor.get(forum.url)
+    secret = visitor.cookies["csrftoken"]
+    assert re.fullmatch(r"[a-zA-Z0-9]{32}", secret)
+    assert set(TOKEN.findall(page.text)) == {secret}
+    # One request to the app, for the new secret; the page was a hit.
+    assert backend_requests == ["/-/csrf-secret/"]
+    assert _registered(_register(visitor, forum, secret, "Ada"))
+
+
+@pytest.mark.parametrize(
+    "bad_cookie",
+    ["short", "a" * 31 + "-", "a" * 33, "b" * 64],
+    ids=["short", "punctuation", "too-long", "old-masked-length"],
+)
+def test_a_malformed_cookie_still_gets_a_working_form(edge, home_page, bad_cookie):
+    forum = _forum(home_page)
+    visitor = _returning(edge, bad_cookie)
+    page = visitor.get(forum.url)
+    assert page.status_code == 200
+    # A fresh secret replaces the cookie, and the form carries its token.
+    secret = visitor.cookies["csrftoken"]
+    assert secret != bad_cookie
+    assert re.fullmatch(r"[a-zA-Z0-9]{32}", secret)
+    assert set(TOKEN.findall(page.text)) == {secret}
+    assert bad_cookie not in page.text
+    assert _registered(_register(visitor, forum, secret, "Ada"))
+
+
+def test_a_visitors_token_is_never_stored_or_shared(edge, home_page):
+    forum = _forum(home_page)
+    ada_secret = get_random_string(32)
+    for _ in range(2):
+        ada = _returning(edge, ada_secret).get(forum.url)
+        assert set(TOKEN.findall(ada.text)) == {ada_secret}
+
+    others = [edge.client(), _returning(edge, get_random_string(32))]
+    for visitor in others:
+        page = visitor.get(forum.url)
+        assert page.headers["X-Cache"] == "HIT"
+        assert ada_secret not in page.text
+        assert set(TOKEN.findall(page.text)) == {visitor.cookies["csrftoken"]}
+    # Nor from the fragment's own address.
+    fragment = edge.client().get("/-/csrf-token/")
+    assert ada_secret not in fragment.text
+    assert "no-store" in fragment.headers["Cache-Control"]
+
+
+def test_the_token_is_never_compressed_with_the_page(edge, home_page):
+    """BREACH reads a secret from the compressed size of a page that also
+    shows what the attacker sent: the token must not share a compressor with
+    the rest of the page, and the pages with a token reflect no query."""
+    forum = _forum(home_page)
+    secret = get_random_string(32)
+    visitor = _returning(edge, secret)
+    cached(visitor, forum.url)
+    response = visitor.get(forum.url, stream=True)
+    assert response.headers["Content-Encoding"] == "gzip"
+    raw = response.raw.read(decode_content=False)
+    # Verbatim in the gzip stream: an uncompressed (stored) deflate block.
+    assert secret.encode() in raw
+    assert secret in gzip.decompress(raw).decode()
+
+    for url in (forum.url, "/contact/"):
+        probe = _returning(edge, secret).get(f"{url}?q=reflectedprobe&x=a{secret}")
+        assert probe.status_code == 200
+        assert "reflectedprobe" not in probe.text
 
 
 # --- Documents -------------------------------------------------------------------
