@@ -452,3 +452,16 @@ class DocumentDownloadCount(models.Model):
 
     def __str__(self):
         return f"{self.document}: {self.count}"
+
+
+# Consultations on drafts live in their own module; imported here so Django
+# registers them with the app.
+from .consultation_models import (  # noqa: E402, F401
+    Clause,
+    Comment,
+    CommentType,
+    Consultation,
+    ConsultationQuestion,
+    OrganisationType,
+    Response,
+)
