@@ -123,7 +123,8 @@ class Consultation(ClusterableModel):
         """The consultation's stable address: /frameworks/<slug>/consultation/<n>/."""
         index = self.page.get_parent().specific
         return index.get_url(request) + index.reverse_subpage(
-            "consultation", kwargs={"slug": self.page.slug, "number": self.version}
+            "consultation",
+            kwargs={"slug": self.page.slug, "number": self.version, "action": ""},
         )
 
     def get_absolute_url(self):

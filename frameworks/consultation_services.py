@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms import ratelimit
+from cms.http_cache import purge_tags
 from community import markdown
 
 from . import clauses as clause_text
@@ -37,6 +38,10 @@ class ConsultationError(Exception):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
+
+
+class RateLimited(ConsultationError):
+    """Too many comments in a short time (HTTP 429)."""
 
 
 # --- The draft and its clauses ----------------------------------------------
@@ -116,6 +121,9 @@ def sync_clauses(*, consultation, body=None, now=None):
         Clause.objects.bulk_update(
             to_update, ["position", "removed_at", "kind", "level"]
         )
+        if changed or to_update:
+            # Bulk writes send no signals: the cached pages are purged here.
+            purge_tags([f"consultation-{consultation.pk}"])
     return changed
 
 
@@ -253,7 +261,7 @@ def post_comment(
         if not can_moderate(author) and not ratelimit.consume(
             "consultation-comment", author.pk, rate
         ):
-            raise ConsultationError(
+            raise RateLimited(
                 _(
                     "You have commented a lot in a short time. Please try again later; "
                     "your comment is kept below."
@@ -323,8 +331,8 @@ def moderate_comment(*, moderator, comment, status):
         raise ConsultationError(_("Only moderators can do this."))
     if status not in Comment.Status.values:
         raise ConsultationError(_("Unknown status."))
-    Comment.objects.filter(pk=comment.pk).update(status=status)
     comment.status = status
+    comment.save(update_fields=["status"])
     return comment
 
 

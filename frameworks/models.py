@@ -149,6 +149,23 @@ class FrameworkIndexPage(RoutablePageMixin, IndexPageMixin, Page):
 
         return FrameworkFeed(self)(request)
 
+    # Consultations on drafts (frameworks/consultation_views.py): served here,
+    # not by the document page, so that a draft never published has them too.
+    @re_path(r"^(?P<slug>[-\w]+)/consultation/$", name="consultation_current")
+    def consultation_current_route(self, request, slug):
+        from . import consultation_views
+
+        return consultation_views.current(request, self, slug)
+
+    @re_path(
+        r"^(?P<slug>[-\w]+)/consultation/(?P<number>[0-9.]{1,20})/(?P<action>.*)$",
+        name="consultation",
+    )
+    def consultation_route(self, request, slug, number, action):
+        from . import consultation_views
+
+        return consultation_views.dispatch(request, self, slug, number, action)
+
 
 def _redirect_to(request, url):
     return HttpResponsePermanentRedirect(url)
@@ -253,6 +270,14 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
 
     class Meta:
         verbose_name = _("framework document")
+
+    def route(self, request, path_components):
+        # A consultation on this page's draft is served by the index page,
+        # whether or not this page is live (HomePage.route jumps straight here).
+        if path_components and path_components[0] == "consultation":
+            index = self.get_parent().specific
+            return index.route(request, [self.slug, *path_components])
+        return super().route(request, path_components)
 
     @property
     def table_of_contents(self):
