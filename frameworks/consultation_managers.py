@@ -12,15 +12,24 @@ from django.utils import timezone
 
 
 def can_moderate(user):
-    """Staff and community moderators see held and hidden comments."""
-    from community.managers import is_moderator
+    """Staff and community moderators (`community.moderate_post`, given to the
+    user or a group) see held and hidden comments. One query at most, kept on
+    the user object for the rest of the request."""
+    from django.contrib.auth.models import Permission
 
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_staff or is_moderator(user))
-    )
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    if not hasattr(user, "_can_moderate_consultations"):
+        user._can_moderate_consultations = (
+            Permission.objects.filter(
+                content_type__app_label="community", codename="moderate_post"
+            )
+            .filter(models.Q(user=user) | models.Q(group__user=user))
+            .exists()
+        )
+    return user._can_moderate_consultations
 
 
 class ConsultationQuerySet(models.QuerySet):

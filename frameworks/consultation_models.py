@@ -120,12 +120,11 @@ class Consultation(ClusterableModel):
         return self.disposition_published_at is not None
 
     def get_url(self, request=None):
-        """The consultation's stable address: /frameworks/<slug>/consultation/<n>/."""
-        index = self.page.get_parent().specific
-        return index.get_url(request) + index.reverse_subpage(
-            "consultation",
-            kwargs={"slug": self.page.slug, "number": self.version, "action": ""},
-        )
+        """The consultation's stable address: /frameworks/<slug>/consultation/<n>/.
+
+        Routed by FrameworkPage.route to consultation_views.serve.
+        """
+        return self.page.get_url(request) + f"consultation/{self.version}/"
 
     def get_absolute_url(self):
         return self.get_url()

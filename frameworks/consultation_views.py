@@ -44,43 +44,48 @@ ACTIONS = [
 ]
 
 
-def _find(request, index, slug, number):
-    consultation = (
-        Consultation.objects.announced_to(request.user)
-        .filter(
-            page__slug=slug,
-            page__path__startswith=index.path,
-            page__depth=index.depth + 1,
-            version=number,
-        )
-        .select_related("page")
-        .first()
-    )
-    if consultation is None:
+def serve(request, page, components):
+    """Everything under …/<document>/consultation/, found from the path's rest."""
+    if not components:
+        return current(request, page)
+    number, rest = components[0], components[1:]
+    if not re.fullmatch(r"[0-9.]{1,20}", number):
         raise Http404
-    return consultation
+    return dispatch(request, page, number, "".join(f"{part}/" for part in rest))
 
 
-def current(request, index, slug):
+def current(request, page):
     """…/consultation/: the page's latest consultation, at its own address."""
     consultation = (
         Consultation.objects.announced_to(request.user)
-        .filter(
-            page__slug=slug,
-            page__path__startswith=index.path,
-            page__depth=index.depth + 1,
-        )
-        .select_related("page")
+        .filter(page=page)
         .order_by("-opens_at")
         .first()
     )
     if consultation is None:
         raise Http404
+    consultation.page = page
     return HttpResponseRedirect(consultation.get_url(request))
 
 
-def dispatch(request, index, slug, number, action):
-    consultation = _find(request, index, slug, number)
+def _is_public(request, page):
+    """Whether the page has no view restriction (read by the serve hooks already)."""
+    if request.user.is_superuser:
+        return True
+    restrictions = getattr(page, "_view_restrictions_checked", None)
+    if restrictions is None:
+        restrictions = page.get_view_restrictions()
+    return not restrictions
+
+
+def dispatch(request, page, number, action):
+    # Consultation.objects.announced_to(user), for a page already in hand.
+    consultation = None
+    if _is_public(request, page):
+        consultation = Consultation.objects.filter(page=page, version=number).first()
+    if consultation is None:
+        raise Http404
+    consultation.page = page
     # The page changes by itself when the consultation opens and closes.
     cache_until(request, consultation.opens_at)
     cache_until(request, consultation.closes_at)
@@ -94,12 +99,14 @@ def dispatch(request, index, slug, number, action):
 
 
 def _base_context(request, consultation):
+    state = consultation.state()
     return {
         "page": consultation.page,
         "consultation": consultation,
-        "state": consultation.state(),
+        "state": state,
         "url": consultation.get_url(request),
-        "can_respond": services.can_respond(request.user),
+        # Only after closing is there anything to respond to.
+        "can_respond": state == "closed" and services.can_respond(request.user),
     }
 
 
@@ -174,17 +181,18 @@ def _comment_form(request, consultation, questions, data=None):
     from community.models import Profile
 
     user = request.user
-    last = (
+    initial = (
         Comment.objects.filter(author=user)
         .order_by("-created_at")
         .values("organisation", "organisation_type", "role")
         .first()
     )
-    profile = Profile.objects.filter(user=user).first()
-    initial = dict(last or {})
-    if profile is not None:
-        initial.setdefault("organisation", profile.organisation)
-        initial.setdefault("role", profile.role)
+    if initial is None:
+        profile = Profile.objects.filter(user=user).first()
+        initial = {
+            "organisation": profile.organisation if profile else "",
+            "role": profile.role if profile else "",
+        }
     return NewCommentForm(data, questions=questions, initial=initial)
 
 

@@ -101,7 +101,18 @@ class FrameworkIndexPage(RoutablePageMixin, IndexPageMixin, Page):
             tag=filters.get("tag", ""),
         )
         context["filtered"] = bool(filters.get("type") or filters.get("tag"))
+        context["consultations"] = self.consultations(request.user)
         return context
+
+    def consultations(self, user=None):
+        """The consultations on drafts under this page that are open now."""
+        return list(
+            Consultation.objects.visible_to(user)
+            .open()
+            .filter(page__path__startswith=self.path, page__depth=self.depth + 1)
+            .select_related("page")
+            .order_by("closes_at")
+        )
 
     def route(self, request, path_components):
         try:
@@ -148,23 +159,6 @@ class FrameworkIndexPage(RoutablePageMixin, IndexPageMixin, Page):
         from .feeds import FrameworkFeed
 
         return FrameworkFeed(self)(request)
-
-    # Consultations on drafts (frameworks/consultation_views.py): served here,
-    # not by the document page, so that a draft never published has them too.
-    @re_path(r"^(?P<slug>[-\w]+)/consultation/$", name="consultation_current")
-    def consultation_current_route(self, request, slug):
-        from . import consultation_views
-
-        return consultation_views.current(request, self, slug)
-
-    @re_path(
-        r"^(?P<slug>[-\w]+)/consultation/(?P<number>[0-9.]{1,20})/(?P<action>.*)$",
-        name="consultation",
-    )
-    def consultation_route(self, request, slug, number, action):
-        from . import consultation_views
-
-        return consultation_views.dispatch(request, self, slug, number, action)
 
 
 def _redirect_to(request, url):
@@ -272,11 +266,13 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
         verbose_name = _("framework document")
 
     def route(self, request, path_components):
-        # A consultation on this page's draft is served by the index page,
-        # whether or not this page is live (HomePage.route jumps straight here).
+        # …/consultation/…: the consultation on this page's draft, whether or
+        # not the page is live (Wagtail's view restriction checks still run).
         if path_components and path_components[0] == "consultation":
-            index = self.get_parent().specific
-            return index.route(request, [self.slug, *path_components])
+            from . import consultation_views
+
+            view_args = (self, path_components[1:])
+            return RouteResult(self, args=(consultation_views.serve, view_args, {}))
         return super().route(request, path_components)
 
     @property

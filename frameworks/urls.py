@@ -13,7 +13,7 @@ urlpatterns = [
         name="version",
     ),
     # Consultations: /frameworks/<slug>/consultation/1.1/clause/4.2/ and so on
-    # (FrameworkIndexPage.consultation_route).
+    # (FrameworkPage.route).
     re_path(
         r"^((?:[\w\-]+/)+consultation/[0-9]{1,3}(?:\.[0-9]{1,3}){0,2}/"
         r"(?:[\w\-]+/)*(?:[0-9]{1,3}(?:\.[0-9]{1,3})*/)?(?:closing\.ics)?)$",
