@@ -48,8 +48,10 @@ class RateLimited(ConsultationError):
 
 
 def draft_body(page):
-    """The body of the page's latest draft (its newest revision)."""
-    return page.get_latest_revision_as_object().body
+    """The body of the page's latest draft (its newest revision, read afresh:
+    the page object in hand may predate it)."""
+    revision = page.revisions.order_by("-created_at", "-pk").first()
+    return (revision.as_object() if revision else page).body
 
 
 def sync_clauses(*, consultation, body=None, now=None):
