@@ -40,6 +40,7 @@ ACTIONS = [
     (re.compile(r"^publish/$"), "publish"),
     (re.compile(r"^disposition/$"), "disposition"),
     (re.compile(r"^disposition/csv/$"), "disposition_csv"),
+    (re.compile(r"^disposition/pdf/$"), "disposition_pdf"),
     (re.compile(r"^closing\.ics/?$"), "calendar"),
 ]
 
@@ -484,6 +485,22 @@ def _disposition_csv(request, consultation):
             answer.change if answer else "",
         ]
         writer.writerow([neutralise(str(cell)) for cell in row])
+    return response
+
+
+def _disposition_pdf(request, consultation):
+    from .consultation_pdf import disposition_pdf
+
+    _disposition_visible(request, consultation)
+    url = request.build_absolute_uri(consultation.get_url(request) + "disposition/")
+    data = disposition_pdf(
+        consultation=consultation,
+        rows=services.disposition_rows(consultation),
+        url=url,
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    filename = f"{consultation.page.slug}-{consultation.version}-disposition.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 

@@ -225,3 +225,22 @@ def test_the_disposition_costs_the_same_for_more_comments(
         more.append(_post(established_member, consultation, "", body=f"Three {n}."))
     finish(more)
     assert cost() == few
+
+
+def test_the_disposition_as_pdf(client, commented, staff_with_mfa, staff):
+    from pypdf import PdfReader
+
+    first, second = commented
+    client.force_login(staff)
+    _respond(client, first, "accepted", "Clearer.", "Assessed against outcomes.")
+    _respond(client, second, "out_of_scope", "Not about the framework.")
+    client.post(URL + "publish/", {"next_version": ""})
+    client.logout()
+    response = client.get(URL + "disposition/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
+    )
+    assert "Disposition of comments on Micro-certification framework 1.1" in text
+    assert "Assessed against outcomes." in " ".join(text.split())
+    assert "Out of scope" in text
