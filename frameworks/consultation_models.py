@@ -97,6 +97,20 @@ class Consultation(ClusterableModel):
             raise ValidationError(
                 {"closes_at": _("The consultation must close after it opens.")}
             )
+        if (
+            self.page_id
+            and self.version
+            and self.page.versions.filter(number=self.version).exists()
+        ):
+            raise ValidationError(
+                {
+                    "version": _(
+                        "Version %(number)s is already published: consult on a "
+                        "draft with a new number."
+                    )
+                    % {"number": self.version}
+                }
+            )
 
     def state(self, now=None):
         """ "upcoming", "open" or "closed"."""

@@ -314,9 +314,15 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
         """The published versions (newest first) and the downloads."""
         # The list shows numbers, dates and summaries: not each version's
         # snapshot of the whole page and its text, the largest columns.
+        # The draft whose consultation this version answers (its disposition
+        # published), in the same query: the version list cites it.
+        answered = Consultation.objects.filter(
+            next_version=OuterRef("pk"), disposition_published_at__isnull=False
+        ).values("version")[:1]
         versions = (
             self.versions.defer("content", "text")
             .select_related("pdf")
+            .annotate(consulted_as=Subquery(answered))
             .order_by("-published_at")
         )
         return list(versions), self.download_items()

@@ -161,6 +161,25 @@ def test_publishing_the_disposition_table_and_telling_the_commenters(
     assert "Clearer." in client.get(URL + "clause/3.1/").content.decode()
 
 
+def test_the_next_version_cites_its_disposition(
+    client, commented, staff_with_mfa, staff, draft_framework
+):
+    from frameworks.consultation_services import publish_disposition, respond
+    from frameworks.models import FrameworkPage
+
+    for comment in commented:
+        respond(by=staff, comment=comment, disposition="accepted", reason="Yes.")
+    page = FrameworkPage.objects.get(pk=draft_framework.pk)
+    page.get_latest_revision().publish()
+    version = page.versions.get(number="1.1")
+    publish_disposition(
+        by=staff, consultation=commented[0].consultation, next_version=version
+    )
+    html = client.get("/frameworks/micro-certification-framework/").content.decode()
+    assert f'href="{URL}disposition/"' in html
+    assert "How the comments on draft 1.1 were answered" in html
+
+
 def test_the_disposition_csv_neutralises_formulas_and_holds_no_email(
     client, commented, staff_with_mfa, staff
 ):
