@@ -44,7 +44,15 @@ def test_staff_open_a_consultation_with_dates_and_questions(
     response = client.post("/admin/frameworks/consultations/new/", data)
     assert response.status_code == 200
     assert "must close after it opens" in response.content.decode()
+    # A number already published is no draft.
+    data["closes_at"] = (now + timedelta(days=30)).strftime("%Y-%m-%d %H:%M")
+    data["version"] = "1.0"
+    response = client.post("/admin/frameworks/consultations/new/", data)
+    assert response.status_code == 200
+    assert "Version 1.0 is already published" in response.content.decode()
     assert Consultation.objects.count() == 1
+    listing = client.get("/admin/frameworks/consultations/")
+    assert "Micro-certification framework 1.1" in listing.content.decode()
 
 
 def test_members_cannot_reach_the_consultation_admin(client, consultation, member):
