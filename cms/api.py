@@ -28,3 +28,8 @@ api.add_router("/", events_router)
 from frameworks.api import router as frameworks_router  # noqa: E402
 
 api.add_router("/", frameworks_router)
+
+# Consultations on framework drafts: /api/v1/consultations
+from frameworks.consultation_api import router as consultations_router  # noqa: E402
+
+api.add_router("/", consultations_router)

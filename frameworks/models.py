@@ -101,7 +101,18 @@ class FrameworkIndexPage(RoutablePageMixin, IndexPageMixin, Page):
             tag=filters.get("tag", ""),
         )
         context["filtered"] = bool(filters.get("type") or filters.get("tag"))
+        context["consultations"] = self.consultations(request.user)
         return context
+
+    def consultations(self, user=None):
+        """The consultations on drafts under this page that are open now."""
+        return list(
+            Consultation.objects.visible_to(user)
+            .open()
+            .filter(page__path__startswith=self.path, page__depth=self.depth + 1)
+            .select_related("page")
+            .order_by("closes_at")
+        )
 
     def route(self, request, path_components):
         try:
@@ -254,6 +265,16 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
     class Meta:
         verbose_name = _("framework document")
 
+    def route(self, request, path_components):
+        # …/consultation/…: the consultation on this page's draft, whether or
+        # not the page is live (Wagtail's view restriction checks still run).
+        if path_components and path_components[0] == "consultation":
+            from . import consultation_views
+
+            view_args = (self, path_components[1:])
+            return RouteResult(self, args=(consultation_views.serve, view_args, {}))
+        return super().route(request, path_components)
+
     @property
     def table_of_contents(self):
         return table_of_contents(self.body)
@@ -293,9 +314,15 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
         """The published versions (newest first) and the downloads."""
         # The list shows numbers, dates and summaries: not each version's
         # snapshot of the whole page and its text, the largest columns.
+        # The draft whose consultation this version answers (its disposition
+        # published), in the same query: the version list cites it.
+        answered = Consultation.objects.filter(
+            next_version=OuterRef("pk"), disposition_published_at__isnull=False
+        ).values("version")[:1]
         versions = (
             self.versions.defer("content", "text")
             .select_related("pdf")
+            .annotate(consulted_as=Subquery(answered))
             .order_by("-published_at")
         )
         return list(versions), self.download_items()
@@ -452,3 +479,16 @@ class DocumentDownloadCount(models.Model):
 
     def __str__(self):
         return f"{self.document}: {self.count}"
+
+
+# Consultations on drafts live in their own module; imported here so Django
+# registers them with the app.
+from .consultation_models import (  # noqa: E402, F401
+    Clause,
+    Comment,
+    CommentType,
+    Consultation,
+    ConsultationQuestion,
+    OrganisationType,
+    Response,
+)

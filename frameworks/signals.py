@@ -26,7 +26,40 @@ def on_document_served(sender, instance, request=None, **kwargs):
     services.record_download(document=instance)
 
 
+def on_consultation_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        from . import consultation_services
+
+        consultation_services.sync_clauses(consultation=instance)
+
+
+def on_revision_saved(sender, instance, created, raw=False, **kwargs):
+    # A new draft of a page under consultation: its clauses follow (new
+    # revisions of changed clauses; comments stay on the text they were on).
+    from django.contrib.contenttypes.models import ContentType
+
+    if not created or raw:
+        return
+    if ContentType.objects.get_for_id(instance.content_type_id).model_class() is not (
+        FrameworkPage
+    ):
+        return
+    from . import consultation_services
+
+    consultation_services.sync_open_consultations(
+        page_id=instance.object_id, revision=instance
+    )
+
+
 def connect():
+    from wagtail.models import Revision
+
+    from .consultation_models import Consultation
+
+    post_save.connect(
+        on_consultation_saved, sender=Consultation, dispatch_uid="fw_consultation"
+    )
+    post_save.connect(on_revision_saved, sender=Revision, dispatch_uid="fw_revision")
     page_published.connect(
         on_framework_published, sender=FrameworkPage, dispatch_uid="fw_published"
     )

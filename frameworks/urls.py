@@ -12,4 +12,12 @@ urlpatterns = [
         wagtail_views.serve,
         name="version",
     ),
+    # Consultations: /frameworks/<slug>/consultation/1.1/clause/4.2/ and so on
+    # (FrameworkPage.route).
+    re_path(
+        r"^((?:[\w\-]+/)+consultation/[0-9]{1,3}(?:\.[0-9]{1,3}){0,2}/"
+        r"(?:[\w\-]+/)*(?:[0-9]{1,3}(?:\.[0-9]{1,3})*/)?(?:closing\.ics)?)$",
+        wagtail_views.serve,
+        name="consultation",
+    ),
 ]

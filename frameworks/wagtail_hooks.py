@@ -43,3 +43,7 @@ register_permission_policy(
 @hooks.register("register_admin_viewset")
 def register_download_counts():
     return DocumentDownloadViewSet()
+
+
+# Consultations on drafts: their admin views register their own hooks.
+from . import consultation_admin  # noqa: E402, F401

@@ -138,3 +138,13 @@ def edit_form_data(page, *, sections, version, action=None, documents=None, **ex
 @pytest.fixture
 def review_workflow():
     return Workflow.objects.get(name=constants.WORKFLOW)
+
+
+# Consultations on drafts (tests/frameworks/test_consultation*.py).
+from .consultation_helpers import (  # noqa: E402, F401
+    consultation,
+    draft_framework,
+    established_member,
+    new_member,
+    unverified_member,
+)

@@ -1,0 +1,54 @@
+"""Query budgets of the consultation pages (tests/budget.py): the same for 5
+and 50 comments, anonymous and signed in."""
+
+import pytest
+
+from frameworks.consultation_services import post_comment
+from tests.budget import _measure, assert_within
+
+from .consultation_helpers import comment_data
+
+pytestmark = pytest.mark.django_db
+
+URL = "/frameworks/micro-certification-framework/consultation/1.1/"
+
+
+@pytest.fixture
+def grow(consultation, established_member, settings):
+    settings.CONSULTATION_COMMENT_RATE = "1000/h"
+    data = comment_data()
+    data.pop("clause")
+
+    def add(start, stop):
+        for n in range(start, stop):
+            post_comment(
+                author=established_member,
+                consultation=consultation,
+                clause_number=["1.1", "2.1", "2.2", "3.1", ""][n % 5],
+                **{**data, "body": f"Comment number {n}."},
+            )
+
+    return add
+
+
+@pytest.mark.parametrize(
+    ("path", "warm", "cold"),
+    [("", 12, 15), ("clause/2.1/", 13, 16), ("general/", 12, 15)],
+)
+def test_consultation_pages_within_budget_for_visitors(client, grow, path, warm, cold):
+    assert_within(client, URL + path, warm, cold=cold, grow=grow)
+
+
+@pytest.mark.parametrize(("path", "warm"), [("clause/2.1/", 18), ("general/", 17)])
+def test_the_comment_form_costs_the_same_for_5_and_50_comments(
+    client, grow, established_member, path, warm
+):
+    # Over the benchmark's 15 signed in: the form reads the verified email,
+    # the member's last affiliation and the moderation permission, on top of
+    # the session, two-factor and header queries every signed-in page makes.
+    client.force_login(established_member)
+    grow(0, 5)
+    small = _measure(client, URL + path, None, 5)
+    grow(5, 50)
+    assert _measure(client, URL + path, None, 50) == small
+    assert small[0] <= warm
