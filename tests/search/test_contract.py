@@ -250,3 +250,19 @@ def test_what_is_saved_is_found_without_a_rebuild(
         services.restore_post(moderator=staff, post=spam)
     refresh_engine(engine_name)
     assert engine.search("kestrel").counts["discussions"] == 1
+
+
+def test_a_document_is_found_by_its_title_and_its_text_together(
+    engine_name, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        document = get_document_model()(
+            title="Zebra finch", collection=Collection.get_first_root_node()
+        )
+        document.file.save("finch.txt", ContentFile(b"Seed mixes."), save=False)
+        document.save()
+    refresh_engine(engine_name)
+    engine = get_site_engine()
+    for words in ("zebra", "seed mixes", "zebra seed"):
+        assert engine.search(words).counts["documents"] == 1, words
+    assert engine.search("zebra cactus").counts["documents"] == 0
