@@ -3,6 +3,7 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from wagtail.search import index
 
 
 class Term(models.Model):
@@ -27,11 +28,15 @@ class Term(models.Model):
         return self.word
 
 
-class DocumentText(models.Model):
+class DocumentText(index.Indexed, models.Model):
     """The text of an uploaded document (PDF, DOCX, text), kept for site search.
 
     Filled by `search.tasks.extract_document_text` whenever a document is saved;
     `search_vector` (PostgreSQL) weights the title above the body.
+
+    Wagtail's own search indexes it too (title and text), so Elasticsearch
+    finds documents through Wagtail's backend: the stock document model
+    indexes only its title and tags, never the file's text.
     """
 
     document = models.OneToOneField(
@@ -42,6 +47,12 @@ class DocumentText(models.Model):
     # Why no text could be read (a damaged file, an unknown format), for staff.
     error = models.CharField(max_length=200, blank=True)
     extracted_at = models.DateTimeField(auto_now=True)
+
+    search_fields = [
+        index.SearchField("text"),
+        index.RelatedFields("document", [index.SearchField("title", boost=4)]),
+        index.FilterField("document_id"),
+    ]
 
     class Meta:
         indexes = [GinIndex(fields=["search_vector"], name="search_doctext_vector")]

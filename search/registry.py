@@ -85,6 +85,59 @@ def visible_keys(kind, user):
     ]
 
 
+# --- What an engine keeps a copy of: one registered builder per kind ---------
+
+
+@dataclass(frozen=True)
+class Documents:
+    """What an app gives an engine that keeps its own copy of a kind (the
+    Elasticsearch engine's discussions), so search/ knows none of its fields.
+
+    `objects()` is the QuerySet of everything to index; `document(obj)` the
+    text and display fields of one object: `title`, `body`, `url`, `meta` (a
+    short label, such as the space's name) and `sort_date`. A kind with
+    `adds_to` holds text whose matches count as matches of that kind (hidden
+    posts, for the threads they belong to): `parent_key` names the field of
+    the parent, and who may see each match is asked of the kind's own
+    visibility rule.
+    """
+
+    kind: str
+    objects: Callable
+    document: Callable
+    adds_to: str = ""
+    parent_key: str = ""
+    texts: Callable | None = None
+
+
+_documents = {}
+
+
+def register_documents(
+    kind, objects, document, *, adds_to="", parent_key="", texts=None
+):
+    """Register (or replace) how `kind`'s objects are indexed; apps call it
+    from their `search.py`, beside `register_visibility`.
+
+    `texts()`, when given, is the same text in one query for every object: a
+    QuerySet of the kind's model annotated with `search_title` and
+    `search_body`, from which the database engine stores its vectors in one
+    statement (`search.threads`).
+    """
+    _documents[kind] = Documents(kind, objects, document, adds_to, parent_key, texts)
+
+
+def documents(kind):
+    try:
+        return _documents[kind]
+    except KeyError:
+        raise LookupError(f"No documents are registered for {kind!r}.") from None
+
+
+def all_documents():
+    return list(_documents.values())
+
+
 def all_visibility():
     return list(_visibility.values())
 

@@ -12,7 +12,7 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import tasks
-from .registry import bump
+from .registry import bump, kind_model
 from .site import SITE_INDEX
 
 PROMOTIONS = "promotions"
@@ -55,6 +55,9 @@ def on_discussion_changed(sender, instance, raw=False, **kwargs):
         _later(tasks.remove_object, "discussions", thread_id)
     else:
         _later(tasks.index_object, "discussions", thread_id)
+    if sender is kind_model("posts"):
+        # A post is also indexed on its own while hidden (for moderators).
+        _later(tasks.index_object, "posts", instance.pk)
 
 
 def on_entry_changed(sender, instance, raw=False, **kwargs):

@@ -34,7 +34,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .base import SearchError, SearchQuery, clean_text, query_words
-from .registry import bump, cache_timeout, kind_model, version, visible_to
+from .registry import (
+    bump,
+    cache_timeout,
+    kind_model,
+    version,
+    visible_keys,
+    visible_to,
+)
 from .threads import TEXT_CONFIG, refresh_thread_text
 
 SITE_INDEX = "site"  # also the data version of cached results (search.signals)
@@ -333,6 +340,27 @@ def _page_entries(words):
     )
 
 
+def wagtail_page_search(words, user, offset, limit):
+    """(total, [(pk, content type id)]) of the visible pages with every word,
+    from Wagtail's search backend (on SQLite, and on Elasticsearch).
+
+    Wagtail's backends filter on plain field lookups only, not on the
+    Exists() of the visibility rule: they are handed the visible pages' ids.
+    """
+    from wagtail.models import Page
+
+    visible = [int(pk) for pk in visible_keys("pages", user)]
+    results = Page.objects.filter(pk__in=visible).search(
+        " ".join(words), operator="and"
+    )
+    total = results.count()
+    if not limit or offset >= total:
+        return total, []
+    return total, [
+        (page.pk, page.content_type_id) for page in results[offset : offset + limit]
+    ]
+
+
 def capped_count(queryset):
     """The number of rows, counting no further than COUNT_LIMIT + 1."""
     return queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
@@ -498,22 +526,13 @@ class DatabaseSiteEngine:
                 ).values_list("object_id", "content_type_id")[offset : offset + limit]
             ]
         else:
-            # Wagtail's search backends filter on plain field lookups only, not
-            # on the Exists() of the visibility rule: hand them its ids (SQLite,
-            # the small demo).
-            from wagtail.models import Page
-
-            visible = list(visible_pages().values_list("pk", flat=True))
-            results = Page.objects.filter(pk__in=visible).search(
-                " ".join(words), operator="and"
-            )
-            total = results.count()
-            if not limit or offset >= total:
+            total, found = wagtail_page_search(words, user, offset, limit)
+            if not found:
                 return total, []
-            found = [
-                (page.pk, page.content_type_id)
-                for page in results[offset : offset + limit]
-            ]
+        return total, self._page_hits(found, words)
+
+    def _page_hits(self, found, words):
+        """Hits for these (pk, content type id) pairs, in their order."""
         pages = _specific_pages(found)
         hits = []
         for pk, _content_type_id in found:
@@ -530,7 +549,7 @@ class DatabaseSiteEngine:
                     meta=page_kind(page),
                 )
             )
-        return total, hits
+        return hits
 
     def _documents(self, words, user, offset, limit):
         queryset = visible_documents(user)

@@ -1,4 +1,9 @@
-"""The stored text of discussion threads for the database engine (`ThreadText`)."""
+"""The stored text of discussion threads for the database engine (`ThreadText`).
+
+What a thread's text is comes from the app that owns threads, through the
+registered `texts()` of the "discussions" kind (`search.registry`): here it is
+only turned into weighted vectors, every thread in one statement.
+"""
 
 from django.db import connection, transaction
 
@@ -11,33 +16,30 @@ def refresh_thread_text(ids=None):
     """Rebuild the stored text of these threads (every thread if None)."""
     if connection.vendor != "postgresql":
         return
-    from .registry import kind_model
-
-    Thread, Post = kind_model("discussions"), kind_model("posts")
-
     from .models import ThreadText
+    from .registry import documents
 
-    texts = ThreadText._meta.db_table
-    threads = Thread._meta.db_table
-    posts = Post._meta.db_table
+    texts = documents("discussions").texts().order_by()
+    if ids is not None:
+        texts = texts.filter(pk__in=list(ids))
+    select, select_params = texts.values_list(
+        "pk", "search_title", "search_body"
+    ).query.sql_with_params()
+    table = ThreadText._meta.db_table
     if ids is None:
-        where, params = "", []
-        delete = f"DELETE FROM {texts}"  # noqa: S608
+        delete, params = f"DELETE FROM {table}", []  # noqa: S608
     else:
-        where, params = "WHERE t.id = ANY(%s)", [list(ids)]
-        delete = f"DELETE FROM {texts} WHERE thread_id = ANY(%s)"  # noqa: S608
+        delete = f"DELETE FROM {table} WHERE thread_id = ANY(%s)"  # noqa: S608
+        params = [list(ids)]
     insert = f"""
-        INSERT INTO {texts} (thread_id, search_vector)
+        INSERT INTO {table} (thread_id, search_vector)
         SELECT t.id,
-            setweight(to_tsvector(%s::regconfig, t.title), 'A') ||
-            setweight(to_tsvector(%s::regconfig, left(coalesce((
-                SELECT string_agg(p.body, ' ' ORDER BY p.created_at, p.id)
-                FROM {posts} AS p
-                WHERE p.thread_id = t.id
-                    AND p.deleted_at IS NULL AND p.hidden_at IS NULL
-            ), ''), %s)), 'D')
-        FROM {threads} AS t {where}
-    """  # noqa: S608 (table names come from the models, values are parameters)
+            setweight(to_tsvector(%s::regconfig, coalesce(t.title, '')), 'A') ||
+            setweight(to_tsvector(%s::regconfig, left(coalesce(t.body, ''), %s)), 'D')
+        FROM ({select}) AS t (id, title, body)
+    """  # noqa: S608 (the table name and subquery come from the models)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(delete, params)
-        cursor.execute(insert, [TEXT_CONFIG, TEXT_CONFIG, MAX_THREAD_CHARS, *params])
+        cursor.execute(
+            insert, [TEXT_CONFIG, TEXT_CONFIG, MAX_THREAD_CHARS, *select_params]
+        )

@@ -291,10 +291,32 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
-}
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "microcert")
+ELASTICSEARCH_TIMEOUT = 5
+
+
+def wagtail_search_backends(url, prefix="microcert", timeout=5):
+    """Wagtail's own search (modelsearch): on the database, or on Elasticsearch
+    8 when `url` is set, where it indexes pages, documents' text and the admin's
+    models (docs/search.md says which engine code is Wagtail's and which ours)."""
+    if not url:
+        return {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    return {
+        "default": {
+            "BACKEND": "search.backends.wagtail_elasticsearch",
+            "URLS": [url],
+            "INDEX_PREFIX": f"{prefix}-wagtail-",
+            "TIMEOUT": timeout,
+            # An unreachable engine answers at once, as our own client does.
+            "OPTIONS": {"max_retries": 0, "retry_on_timeout": False},
+        }
+    }
+
+
+WAGTAILSEARCH_BACKENDS = wagtail_search_backends(
+    ELASTICSEARCH_URL, ELASTICSEARCH_INDEX_PREFIX, ELASTICSEARCH_TIMEOUT
+)
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "vtt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024

@@ -21,3 +21,4 @@ PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-private-media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tests choose their engine (tests/search/conftest.py reads ELASTICSEARCH_URL).
 ELASTICSEARCH_URL = ""
+WAGTAILSEARCH_BACKENDS = wagtail_search_backends("")  # noqa: F405

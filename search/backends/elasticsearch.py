@@ -1,19 +1,21 @@
-"""The Elasticsearch 8 engine, through the elasticsearch-dsl API (`elasticsearch.dsl`).
+"""Our Elasticsearch 8 code, through the elasticsearch-dsl API (`elasticsearch.dsl`).
 
 Chosen when `ELASTICSEARCH_URL` is set (see `search.registry.get_engine` and
-`search.site.get_site_engine`). Each kind has its own index behind an alias
-(`<prefix>-pages`, `<prefix>-documents`, `<prefix>-discussions`, and one per
-registered `SearchIndex`, e.g. `<prefix>-credentials`); `rebuild()` fills a new
-index and swaps the alias in one request, so searching keeps working meanwhile.
+`search.site.get_site_engine`). Pages and documents are Wagtail's: its own
+Elasticsearch backend indexes and searches them (`wagtail_elasticsearch`).
+Ours are the indexes Wagtail's search cannot answer: the catalogue's facets
+(`ElasticsearchEngine`, one index per registered `SearchIndex`, e.g.
+`<prefix>-credentials`) and discussions, where every word may sit in the
+title or any post (`<prefix>-discussions`, `<prefix>-posts` for hidden posts).
+Each is behind an alias; `rebuild()` fills a new index and swaps the alias in
+one request, so searching keeps working meanwhile.
 
-Text fields are analysed twice, in English (the field) and French (`.fr`),
-and searched with a multi-match with the index's field boosts and fuzziness
-for typos. Facets are aggregations with explicit sizes; each facet's counts
-apply every selected filter but its own, as the database engine does.
+Text fields are analysed twice, in English (the field) and French (`.fr`).
+Facets are aggregations with explicit sizes; each facet's counts apply every
+selected filter but its own, as the database engine does.
 
-Privacy is applied at query time from the database (restricted page paths and
-collections, the spaces a user may read), and hits are loaded back through the
-index's `get_queryset(user)`, so the index never decides who sees what.
+Privacy is applied at query time from the database, by each kind's registered
+rule (`search.registry`), so the index never decides who sees what.
 
 If Elasticsearch cannot be reached, searches return `unavailable=True` results
 (the catalogue) or raise `SearchUnavailable` (site search): pages still render.
@@ -36,15 +38,20 @@ from elasticsearch.dsl import Q as EQ
 from elasticsearch.dsl import Search
 
 from ..base import FacetResult, FacetValue, SearchResult, query_words
-from ..registry import kind_model, visibility, visible_keys
+from ..registry import (
+    all_documents,
+    documents,
+    visibility,
+    visible_keys,
+    visible_to,
+)
 from ..site import (
     KINDS,
     DatabaseSiteEngine,
     SearchUnavailable,
     SiteHit,
     highlight,
-    page_sections,
-    visible_pages,
+    wagtail_page_search,
     with_query_completions,
 )
 
@@ -633,156 +640,178 @@ class ElasticsearchEngine:
 
 
 # --- Site-wide search ---------------------------------------------------------
+#
+# Pages and documents: Wagtail's own Elasticsearch backend
+# (search.backends.wagtail_elasticsearch) indexes them as they are saved, and
+# answers their searches here, filtered by the ids their kinds' rules let the
+# visitor see. Discussions: an index of our own, because a thread is found when
+# its title and its posts together hold every word, which Wagtail's search of
+# one model at a time cannot ask. What goes in it comes from the app that owns
+# the kind (search.registry.register_documents).
 
-SITE_KINDS = ("pages", "documents", "discussions")
 SITE_MAPPINGS = {
     "properties": {
-        "kind": KEYWORD,
         "title": {**TEXT, "boost": 1},
         "body": TEXT,
         "url": {"type": "keyword", "index": False},
         "meta": {"type": "keyword", "index": False},
         # the value the kind's visibility rule depends on (search.registry)
         "visibility_key": KEYWORD,
+        # the object whose results this one's matches add to (hidden posts)
+        "parent": KEYWORD,
         "sort_date": {"type": "date"},
-        "suggest": {"type": "completion"},
-        "sections": {"type": "object", "enabled": False},
     }
 }
 SITE_FIELDS = ["title^4", "title.fr^4", "body", "body.fr"]
+# Matches of a kind that adds to another (hidden posts) read per search.
+MAX_ADDED_MATCHES = 1000
+
+
+def own_kinds():
+    """The kinds kept in indexes of our own (registered documents)."""
+    return [registered.kind for registered in all_documents()]
+
+
+def words_query(words):
+    """Every word, in the title or the body (a thread's title and its posts
+    together), the last possibly the start of a word, as on the database."""
+    text = " ".join(words)
+    return EQ(
+        "bool",
+        should=[
+            EQ(
+                "multi_match",
+                query=text,
+                fields=SITE_FIELDS,
+                operator="and",
+                type="cross_fields",
+            ),
+            EQ(
+                "multi_match",
+                query=text,
+                fields=SITE_FIELDS,
+                operator="and",
+                type="bool_prefix",
+            ),
+        ],
+        minimum_should_match=1,
+    )
+
+
+def through_wagtail(search):
+    """Run a search on Wagtail's backend: a missing index finds nothing, an
+    engine that cannot be reached makes site search unavailable."""
+    try:
+        return search()
+    except UNREACHABLE as exc:
+        if is_missing_index(exc):
+            return 0, []
+        raise SearchUnavailable(str(exc)) from exc
 
 
 class ElasticsearchSiteEngine(DatabaseSiteEngine):
-    """Pages, documents and discussions from Elasticsearch; the catalogue from
-    its registered index's engine; "did you mean" from the shared vocabulary."""
+    """Pages and documents through Wagtail's Elasticsearch backend, discussions
+    from our own index, the catalogue from its registered index's engine;
+    "did you mean" from the shared vocabulary."""
 
-    # --- Documents of each kind --------------------------------------------
-
-    def page_document(self, page):
-        sections = page_sections(page)
-        return {
-            "kind": "pages",
-            "title": page.title,
-            "body": " ".join(text for _anchor, text in sections),
-            "url": page.url,
-            "meta": str(page._meta.verbose_name).capitalize(),
-            "visibility_key": self.visibility_key("pages", page),
-            "sort_date": page.last_published_at,
-            "sections": [{"anchor": a, "text": t[:5000]} for a, t in sections],
-            "suggest": {"input": [page.title]},
-        }
-
-    def file_document(self, document):
-        text = getattr(document, "search_text", None)
-        return {
-            "kind": "documents",
-            "title": document.title,
-            "body": text.text if text is not None else "",
-            "url": document.url,
-            "meta": document.file_extension.upper(),
-            "visibility_key": self.visibility_key("documents", document),
-            "sort_date": document.created_at,
-            "suggest": {"input": [document.title]},
-        }
-
-    def thread_document(self, thread):
-        Post = kind_model("posts")
-        # The posts every reader of the thread sees, as the database engine's
-        # stored text (search.threads); who may read the thread is filtered
-        # when searching.
-        posts = Post.objects.filter(
-            thread=thread, deleted_at__isnull=True, hidden_at__isnull=True
-        ).order_by("created_at", "pk")
-        return {
-            "kind": "discussions",
-            "title": thread.title,
-            "body": " ".join(post.body for post in posts[:500]),
-            "url": thread.get_absolute_url(),
-            "meta": thread.space.name,
-            "visibility_key": self.visibility_key("discussions", thread),
-            "sort_date": thread.last_activity_at,
-            "suggest": {"input": [thread.title]},
-        }
+    # --- Documents of our own indexes ---------------------------------------
 
     @staticmethod
-    def visibility_key(kind, obj):
-        return str(getattr(obj, visibility(kind).key))
-
-    def _row(self, kind, pk):
-        from wagtail.documents import get_document_model
-
-        if kind == "pages":
-            return visible_pages().filter(pk=pk).specific().first()
-        if kind == "documents":
-            return (
-                get_document_model()
-                .objects.select_related("search_text", "collection")
-                .filter(pk=pk)
-                .first()
-            )
-        return (
-            kind_model("discussions")
-            .objects.select_related("space")
-            .filter(pk=pk)
-            .first()
-        )
-
-    def _document(self, kind, obj):
-        builder = {
-            "pages": self.page_document,
-            "documents": self.file_document,
-            "discussions": self.thread_document,
-        }[kind]
-        return builder(obj)
+    def document(kind, obj):
+        registered = documents(kind)
+        source = dict(registered.document(obj))
+        source["visibility_key"] = str(getattr(obj, visibility(kind).key))
+        if registered.parent_key:
+            source["parent"] = str(getattr(obj, registered.parent_key))
+        return source
 
     # --- Index maintenance -------------------------------------------------
 
     def update(self, kind, pk):
-        super().update(kind, pk)  # "did you mean" vocabulary
-        if kind not in SITE_KINDS:
+        """Refresh one object of a kind kept in our own index.
+
+        Pages and documents' text are indexed by Wagtail's backend as they are
+        saved; here only the "did you mean" vocabulary learns their words.
+        """
+        super().update(kind, pk)
+        if kind not in own_kinds():
             return
         ensure_index(kind, SITE_MAPPINGS)
-        obj = self._row(kind, pk)
+        obj = documents(kind).objects().filter(pk=pk).first()
         if obj is None:
             self.remove(kind, pk)
             return
         client().index(
-            index=alias_name(kind), id=str(pk), document=self._document(kind, obj)
+            index=alias_name(kind), id=str(pk), document=self.document(kind, obj)
         )
 
     def remove(self, kind, pk):
-        if kind in SITE_KINDS:
+        super().remove(kind, pk)
+        if kind in own_kinds():
             client().options(ignore_status=404).delete(
                 index=alias_name(kind), id=str(pk)
             )
 
     def rebuild(self, progress=None):
-        from wagtail.documents import get_document_model
+        from .wagtail_elasticsearch import rebuild_site_models
 
-        Thread = kind_model("discussions")
-        querysets = {
-            "pages": visible_pages().specific(),
-            "documents": get_document_model().objects.select_related(
-                "search_text", "collection"
-            ),
-            "discussions": Thread.objects.select_related("space"),
-        }
-        counts = {}
-        for kind, queryset in querysets.items():
-            documents = (
-                {"_id": str(obj.pk), "_source": self._document(kind, obj)}
+        counts = rebuild_site_models(per_kind(progress, "wagtail index"))
+        for registered in all_documents():
+            queryset = registered.objects()
+            kind = registered.kind
+            sources = (
+                {"_id": str(obj.pk), "_source": self.document(kind, obj)}
                 for obj in queryset.order_by("pk").iterator(chunk_size=500)
             )
             counts[kind] = swap_alias(
                 kind,
                 SITE_MAPPINGS,
-                documents,
+                sources,
                 progress=per_kind(progress, kind),
                 total=queryset.count(),
             )
         return counts
 
-    # --- Searching ---------------------------------------------------------
+    # --- Searching: pages and documents through Wagtail --------------------
+
+    def _pages(self, words, user, offset, limit):
+        total, found = through_wagtail(
+            lambda: wagtail_page_search(words, user, offset, limit)
+        )
+        return total, self._page_hits(found, words) if found else []
+
+    def _documents(self, words, user, offset, limit):
+        from wagtail.search.backends import get_search_backend
+
+        from ..models import DocumentText
+
+        def run():
+            visible = list(visible_to("documents", user).values_list("pk", flat=True))
+            results = get_search_backend().search(
+                " ".join(words),
+                DocumentText.objects.filter(document_id__in=visible).select_related(
+                    "document"
+                ),
+                operator="and",
+            )
+            total = results.count()
+            if not limit or offset >= total:
+                return total, []
+            return total, list(results[offset : offset + limit])
+
+        total, texts = through_wagtail(run)
+        return total, [
+            SiteHit(
+                kind="documents",
+                title=text.document.title,
+                url=text.document.url,
+                snippet=highlight(text.text or text.document.title, words),
+                meta=text.document.file_extension.upper(),
+            )
+            for text in texts
+        ]
+
+    # --- Searching: our own indexes ------------------------------------------
 
     def privacy_filter(self, kind, user):
         """Only what the kind's registered rule lets this user see: the
@@ -790,28 +819,50 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
         the database at every search)."""
         return EQ("terms", visibility_key=visible_keys(kind, user))
 
-    def kind_search(self, kind, words, user, query=None):
+    def added_matches(self, kind, words, user):
+        """{parent id: (text, url)} of the matches that add to `kind` (hidden
+        posts, for their threads) which this user may see, by the adding
+        kind's own rule."""
+        found = {}
+        for registered in all_documents():
+            if registered.adds_to != kind:
+                continue
+            search = (
+                Search(using=client(), index=alias_name(registered.kind))
+                .query(words_query(words))
+                .extra(size=MAX_ADDED_MATCHES)
+                .source(["parent", "body", "url"])
+            )
+            try:
+                response = search.execute()
+            except UNREACHABLE as exc:
+                if is_missing_index(exc):
+                    continue
+                raise SearchUnavailable(str(exc)) from exc
+            by_pk = {hit.meta.id: hit for hit in response}
+            if not by_pk:
+                continue
+            seen = visible_to(registered.kind, user).filter(pk__in=list(by_pk))
+            for pk in seen.values_list("pk", flat=True):
+                hit = by_pk[str(pk)]
+                found.setdefault(hit.parent, (hit.body, hit.url))
+        return found
+
+    def kind_search(self, kind, words, user, query=None, added=None):
         """What this user may see of `kind` that matches every word (the last
-        may be the start of a word, as on the database), or `query`.
+        may be the start of a word, as on the database), or `query`, or is
+        the parent of an added match.
 
         No fuzzy matching: a misspelt word finds nothing and gets a "did you
         mean", as on the database engine.
         """
         search = Search(using=client(), index=alias_name(kind))
         if query is None:
-            text = " ".join(words)
+            query = words_query(words)
+        if added:
             query = EQ(
                 "bool",
-                should=[
-                    EQ("multi_match", query=text, fields=SITE_FIELDS, operator="and"),
-                    EQ(
-                        "multi_match",
-                        query=text,
-                        fields=SITE_FIELDS,
-                        operator="and",
-                        type="bool_prefix",
-                    ),
-                ],
+                should=[query, EQ("ids", values=list(added))],
                 minimum_should_match=1,
             )
         return search.query(
@@ -819,14 +870,15 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
         )
 
     def hits(self, kind, words, user, offset, limit):
-        if kind not in SITE_KINDS:
+        if kind not in own_kinds():
             return super().hits(kind, words, user, offset, limit)
+        added = self.added_matches(kind, words, user)
         search = (
-            self.kind_search(kind, words, user)
+            self.kind_search(kind, words, user, added=added)
             .highlight("body", "title", fragment_size=200, number_of_fragments=1)
             .highlight_options(pre_tags=[MARK_START], post_tags=[MARK_END])
             .extra(track_total_hits=True, from_=offset, size=limit)
-            .source(["title", "url", "meta", "sections", "body"])
+            .source(["title", "url", "meta", "body"])
         )
         try:
             response = search.execute()
@@ -837,15 +889,14 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
         hits = []
         for hit in response.hits:
             fragments = getattr(getattr(hit.meta, "highlight", None), "body", None)
+            url = hit.url
             if fragments:
                 snippet = marked_fragment(fragments[0])
+            elif hit.meta.id in added:
+                text, url = added[hit.meta.id]
+                snippet = highlight(text, words)
             else:
                 snippet = highlight(getattr(hit, "body", "") or hit.title, words)
-            url = hit.url
-            for section in getattr(hit, "sections", None) or []:
-                if section["anchor"] and highlight_matches(section["text"], words):
-                    url = f"{url}#{section['anchor']}"
-                    break
             hits.append(
                 SiteHit(
                     kind=kind, title=hit.title, url=url, snippet=snippet, meta=hit.meta
@@ -853,18 +904,23 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
             )
         return response.hits.total.value, hits
 
+    # --- Suggestions as you type ---------------------------------------------
+
     def suggest(self, text, *, user=None, limit=8):
         words = query_words(text)
         if not words or len(" ".join(words)) < 2:
             return []
-        found = []
-        for kind in SITE_KINDS:
+        per_kind = max(2, limit // 2)
+        found = self.wagtail_suggestions(" ".join(words), user, per_kind)
+        for kind in own_kinds():
+            if documents(kind).adds_to:
+                continue
             search = self.kind_search(
                 kind,
                 words,
                 user,
                 query=EQ("match_phrase_prefix", title={"query": " ".join(words)}),
-            ).extra(size=max(2, limit // 2))
+            ).extra(size=per_kind)
             try:
                 response = search.source(["title", "url"]).execute()
             except UNREACHABLE as exc:
@@ -880,6 +936,35 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
             for entry, label in self.catalogue_suggestions(text, user, limit)
         ]
         return with_query_completions(text, found, limit)
+
+    def wagtail_suggestions(self, text, user, size):
+        """Visible pages' and documents' titles completing the text, from
+        Wagtail's autocomplete on its Elasticsearch indexes."""
+        from wagtail.documents import get_document_model
+        from wagtail.models import Page
+
+        def run():
+            found = []
+            pages = Page.objects.filter(
+                pk__in=[int(pk) for pk in visible_keys("pages", user)]
+            ).autocomplete(text, operator="and")
+            found += [
+                {"label": page.title, "url": page.url, "kind": str(KINDS["pages"])}
+                for page in pages[:size]
+            ]
+            visible = list(visible_to("documents", user).values_list("pk", flat=True))
+            files = (
+                get_document_model()
+                .objects.filter(pk__in=visible)
+                .autocomplete(text, operator="and")
+            )
+            found += [
+                {"label": doc.title, "url": doc.url, "kind": str(KINDS["documents"])}
+                for doc in files[:size]
+            ]
+            return 0, found
+
+        return through_wagtail(run)[1]
 
     def catalogue_suggestions(self, text, user, limit):
         from ..site import visible_catalogue
@@ -904,9 +989,3 @@ def marked_fragment(fragment):
         matched, _sep, rest = piece.partition(MARK_END)
         parts.append(f"<mark>{escape(matched)}</mark>{escape(rest)}")
     return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped
-
-
-def highlight_matches(text, words):
-    from ..site import contains_words
-
-    return contains_words(text, words)

@@ -15,6 +15,8 @@ import uuid
 
 import pytest
 
+from cms.settings.base import wagtail_search_backends
+
 from .engine import EngineUnavailable, LocalEngine
 
 
@@ -65,6 +67,10 @@ def use_elasticsearch(request, settings):
     """Select the Elasticsearch engines on a fresh index prefix."""
     settings.ELASTICSEARCH_URL = request.getfixturevalue("elasticsearch_url")
     settings.ELASTICSEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:10]}"
+    # Wagtail's own search on the same engine, as the settings configure it.
+    settings.WAGTAILSEARCH_BACKENDS = wagtail_search_backends(
+        settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_INDEX_PREFIX
+    )
     yield settings
     delete_indexes(settings.ELASTICSEARCH_INDEX_PREFIX)
 

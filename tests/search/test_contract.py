@@ -204,3 +204,65 @@ def test_suggestions_for_words_ending_on_a_stop_word(private_things):
     if hasattr(engine, "rebuild"):
         engine.rebuild()
     assert titles_of(engine.suggest("About the")) == ["About the lynx"]
+
+
+def refresh_engine(engine_name):
+    """Make what was just written searchable (Elasticsearch refreshes about
+    once a second; the database needs nothing)."""
+    if engine_name == "elasticsearch":
+        from django.conf import settings
+
+        from search.backends.elasticsearch import client
+
+        client().indices.refresh(index=f"{settings.ELASTICSEARCH_INDEX_PREFIX}-*")
+
+
+def test_what_is_saved_is_found_without_a_rebuild(
+    engine_name, home_page, staff, member, django_capture_on_commit_callbacks
+):
+    """Pages and documents (Wagtail's own indexing on Elasticsearch), threads
+    and hidden posts are found as soon as they are saved, even when no index
+    existed yet; a hidden post only by moderators."""
+    from community import services
+    from tests.search.test_site import add_document, add_page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        add_page(home_page, "Heron survey", summary="The heron count, by lake.")
+        add_document("Field notes", ["Egret sightings near the marsh."])
+        space = Space.objects.create(name="Open", slug="open", visibility="public")
+        thread = Thread.objects.create(space=space, title="Spring walk")
+        Post.objects.create(thread=thread, body="Bring boots.", body_html="")
+        spam = Post.objects.create(thread=thread, body="Cheap kestrel pills.")
+        services.hide_post(moderator=staff, post=spam)
+    refresh_engine(engine_name)
+    engine = get_site_engine()
+    assert engine.search("heron lake").counts["pages"] == 1
+    assert engine.search("egret marsh").counts["documents"] == 1
+    assert engine.search("field notes").counts["documents"] == 1
+    assert engine.search("spring boots").counts["discussions"] == 1
+    assert engine.search("kestrel").all_total == 0
+    assert engine.search("kestrel", user=member).all_total == 0
+    found = engine.search("kestrel", user=staff)
+    assert found.counts["discussions"] == 1
+    assert "kestrel" in found.groups["discussions"][0].snippet.lower()
+    # Shown again, it is part of the thread's text for everyone.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.restore_post(moderator=staff, post=spam)
+    refresh_engine(engine_name)
+    assert engine.search("kestrel").counts["discussions"] == 1
+
+
+def test_a_document_is_found_by_its_title_and_its_text_together(
+    engine_name, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        document = get_document_model()(
+            title="Zebra finch", collection=Collection.get_first_root_node()
+        )
+        document.file.save("finch.txt", ContentFile(b"Seed mixes."), save=False)
+        document.save()
+    refresh_engine(engine_name)
+    engine = get_site_engine()
+    for words in ("zebra", "seed mixes", "zebra seed"):
+        assert engine.search(words).counts["documents"] == 1, words
+    assert engine.search("zebra cactus").counts["documents"] == 0

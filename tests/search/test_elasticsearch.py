@@ -8,6 +8,7 @@ by the contract suite (test_contract.py) whenever ELASTICSEARCH_URL is set.
 
 import pytest
 
+from cms.settings.base import wagtail_search_backends
 from search.backends.elasticsearch import ElasticsearchEngine, ElasticsearchSiteEngine
 from search.base import SearchQuery
 from search.registry import get_engine
@@ -22,6 +23,7 @@ CLOSED_PORT = "http://127.0.0.1:9"
 def unreachable(settings):
     settings.ELASTICSEARCH_URL = CLOSED_PORT
     settings.ELASTICSEARCH_TIMEOUT = 2
+    settings.WAGTAILSEARCH_BACKENDS = wagtail_search_backends(CLOSED_PORT, timeout=2)
     return settings
 
 

@@ -1,12 +1,14 @@
 """`manage.py rebuild_search`: progress per kind, and on Elasticsearch the alias
 swapped only once the new index is complete."""
 
+import dataclasses
 import io
 
 import pytest
 from django.core.management import call_command
 
 from community.models import Post, Space, Thread
+from search import registry
 from search.backends import elasticsearch
 from search.site import get_site_engine
 
@@ -44,14 +46,18 @@ def test_an_interrupted_rebuild_leaves_the_old_index_serving(
     assert engine.search("gecko").counts["discussions"] == 3
     Thread.objects.filter(title="Gecko notes 0").update(title="Newt notes 0")
 
-    built = engine.thread_document
+    threads = registry.documents("discussions")
 
     def fails_half_way(thread):
         if thread.title.startswith("Gecko notes 2"):
             raise KeyboardInterrupt  # the operator stops it half way
-        return built(thread)
+        return threads.document(thread)
 
-    monkeypatch.setattr(engine, "thread_document", fails_half_way)
+    monkeypatch.setitem(
+        registry._documents,
+        "discussions",
+        dataclasses.replace(threads, document=fails_half_way),
+    )
     with pytest.raises(KeyboardInterrupt):
         engine.rebuild()
     # The old index still answers, and the half-built one is gone.
