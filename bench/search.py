@@ -17,6 +17,11 @@ the server process, a fixed list of queries against the site-wide search:
 first with the result caches off (every request searches, as the first visitor
 to ask for those words), then with them on (", cached": repeated searches).
 
+With `--engine both` (the default) the uncached requests run again with
+Elasticsearch on the stand-in engine (bench/stand_in.py: osmem-server; the
+site index whole, the first 5,000 catalogue entries), and a table shows both
+engines' p50/p95 side by side.
+
 It prints p50, p95 and max per kind against the target p95 < 150 ms, and exits
 non-zero only when a request fails.
 """
@@ -36,6 +41,7 @@ from bench.common import (  # noqa: E402
     report_timings,
     sentence,
     setup_django,
+    side_by_side,
     timed_get,
 )
 
@@ -253,7 +259,26 @@ def _measure(rounds, suffix):
     return timings, totals, failures
 
 
+def measure_stand_in(rounds, subset):
+    """The same requests, uncached, with Elasticsearch on the stand-in engine."""
+    from bench import stand_in
+
+    with stand_in.stand_in_engine(prefix="bench-search"):
+        count, seconds = stand_in.index_catalogue(subset)
+        counts, site_seconds = stand_in.index_site()
+        print(
+            f"Stand-in engine: {count:,} catalogue entries indexed in "
+            f"{seconds:.0f} s, {counts} in {site_seconds:.0f} s",
+            flush=True,
+        )
+        timings, _totals, failures = measure(rounds, cached=False)
+    suffix = stand_in.label(count)
+    return {kind + suffix: samples for kind, samples in timings.items()}, failures
+
+
 def main():
+    from bench.stand_in import CATALOGUE_SUBSET
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--database", default=os.environ.get("BENCH_SEARCH_DATABASE", "mc_bench_search")
@@ -265,6 +290,18 @@ def main():
     parser.add_argument(
         "--rebuild", action="store_true", help="rebuild the site index first"
     )
+    parser.add_argument(
+        "--engine",
+        choices=["database", "stand-in", "both"],
+        default="both",
+        help="the database engine, Elasticsearch on the stand-in engine, or both",
+    )
+    parser.add_argument(
+        "--stand-in-entries",
+        type=int,
+        default=CATALOGUE_SUBSET,
+        help="catalogue entries the stand-in engine indexes (the first, by id)",
+    )
     args = parser.parse_args()
 
     setup(args.database)
@@ -275,10 +312,17 @@ def main():
         f"{args.pages} pages; {len(QUERIES)} queries, {args.rounds} rounds after "
         "a warm-up"
     )
-    timings, totals, failures = measure(args.rounds, cached=False)
-    cached, _totals, cached_failures = measure(args.rounds, cached=True)
-    timings.update(cached)
-    failures += cached_failures
+    timings, totals, failures = {}, {}, []
+    if args.engine != "stand-in":
+        timings, totals, failures = measure(args.rounds, cached=False)
+        cached, _totals, cached_failures = measure(args.rounds, cached=True)
+        timings.update(cached)
+        failures += cached_failures
+    if args.engine != "database":
+        stand_in_timings, stand_in_failures = measure_stand_in(1, args.stand_in_entries)
+        side_by_side(timings, stand_in_timings)
+        timings.update(stand_in_timings)
+        failures += stand_in_failures
     return report_timings(
         timings, totals, failures, TARGET_P95_MS, prefix="site search bench · "
     )
