@@ -824,11 +824,11 @@ def run_other_benchmarks(full, database, rows):
                 env={**STARTING_ENVIRONMENT, "BENCH_DATABASE": database},
                 capture_output=True,
                 text=True,
-                timeout=600,
+                timeout=1200,
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            yield f"bench/{script} did not finish within 600 s"
+            yield f"bench/{script} did not finish within 1200 s"
             continue
         for line in process.stdout.rstrip().splitlines():
             if line.startswith(ROW_PREFIX):

@@ -76,17 +76,28 @@ function done(summary, latency, requests)
   for _, kind in ipairs({"connect", "read", "write", "timeout"}) do
     if e[kind] > 0 then table.insert(kinds, string.format('"%s"', kind)) end
   end
-  -- latency[n + 1] is how many requests took n microseconds.
-  local over = 0
-  for us = 1000000, latency.max do
-    over = over + latency[us + 1]
+  -- latency(i) is the i-th distinct latency recorded (microseconds, in
+  -- ascending order) and how many requests took it; #latency is how many
+  -- distinct ones there are. Each call scans the histogram, so walk down from
+  -- the slowest, and stop after MAX_SLOW distinct values ("at least").
+  local over, at_least, i = 0, false, #latency
+  while i >= 1 do
+    local us, n = latency(i)
+    if us <= 1000000 then break end
+    over = over + n
+    i = i - 1
+    if #latency - i >= 500 then
+      at_least = i >= 1
+      break
+    end
   end
   io.write(string.format(
     '{"requests": %d, "searches": %d, "seconds": %.3f, "errors": %d, '
       .. '"error_kinds": [%s], "p50": %.2f, "p95": %.2f, "p99": %.2f, '
-      .. '"max": %.2f, "over_1s": %d}\n',
+      .. '"max": %.2f, "over_1s": %d, "over_1s_at_least": %s}\n',
     summary.requests, total_searches, summary.duration / 1e6,
     wrong + e.connect + e.read + e.write + e.timeout, table.concat(kinds, ", "),
     latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000, over))
+    latency:percentile(99) / 1000, latency.max / 1000, over,
+    tostring(at_least)))
 end

@@ -71,7 +71,8 @@ def report(result, say=print):
     say(
         f"{result['requests']:,} requests, {result['rps']:.0f}/s; p50 "
         f"{result['p50']:.0f} ms, p95 {result['p95']:.0f}, p99 {result['p99']:.0f}, "
-        f"slowest {result['max']:.0f} ms; over one second: {result['over_1s']} "
+        f"slowest {result['max']:.0f} ms; over one second: "
+        f"{'at least ' if result['over_1s_at_least'] else ''}{result['over_1s']} "
         f"({verdict}: goal none); errors: {result['errors']}"
     )
     if result["errors"]:
