@@ -131,7 +131,7 @@ def measure(rounds, *, cached=False, warm_up=True):
     for round_number in range(0 if warm_up else 1, rounds + 1):
         for text, facets in cases():
             params = urlencode({"q": text, **facets})
-            name = text or "(no words) " + params
+            name = params  # a word alone and with facets are two cases
             for kind, url in [
                 ("catalogue page", f"/catalogue/?{params}"),
                 ("API", f"/api/v1/credentials?{params}"),
