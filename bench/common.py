@@ -128,20 +128,39 @@ def emit_row(name, *, users, rps, latencies_ms, errors, target_p95_ms=None):
     print(ROW_PREFIX + json.dumps(row), flush=True)
 
 
+def side_by_side(database, stand_in):
+    """p50/p95 per kind of both engines in one table; `stand_in`'s kinds carry
+    a label suffix (bench.stand_in.label) after the kind's name."""
+    print(f"{'':24} {'database p50/p95':>18} {'stand-in p50/p95':>18}")
+    for kind, samples in stand_in.items():
+        base = kind.split(" (", 1)[0]
+        ours = database.get(base)
+        left = (
+            f"{statistics.median(ours):.0f} / {percentile(ours, 0.95):.0f}"
+            if ours
+            else "-"
+        )
+        right = f"{statistics.median(samples):.0f} / {percentile(samples, 0.95):.0f}"
+        print(f"{base:24} {left:>18} {right:>18}")
+    if stand_in:
+        print("stand-in: " + next(iter(stand_in)).split(" (", 1)[1].rstrip(")"))
+
+
 def report_timings(timings, totals, failures, target_p95_ms, prefix=""):
     """Print p50/p95/max per kind against the target; 1 if a request failed.
 
     Each kind is also a row of the harness's table, named `prefix` + kind;
     requests are timed one after the other (one user)."""
+    width = max([24, *(len(kind) for kind in timings)])
     print(
-        f"{'':24} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  "
+        f"{'':{width}} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  "
         f"target p95 < {target_p95_ms} ms"
     )
     for kind, samples in timings.items():
         p95 = percentile(samples, 0.95)
         verdict = "met" if p95 < target_p95_ms else "MISSED"
         print(
-            f"{kind:24} {statistics.median(samples):8.1f} {p95:8.1f} "
+            f"{kind:{width}} {statistics.median(samples):8.1f} {p95:8.1f} "
             f"{max(samples):8.1f}  {verdict}"
         )
     print("results per query: " + ", ".join(f"{q!r} {n}" for q, n in totals.items()))

@@ -16,7 +16,11 @@
    several sender threads (each one purges the page) while 50 connections
    read it through Varnish; reports the registrations asked for and made, the
    hit ratio, p95 and the stalest seat count a reader saw.
-5. Runs the other apps' benchmarks (bench/catalogue.py, bench/search.py,
+5. The soak (bench/soak.py): 50 connections of mixed anonymous traffic through
+   Varnish for 5 minutes (`--soak-seconds`; 10 s in quick mode), a fifth of
+   the requests searching for words never asked before; reports p99, the
+   slowest request and how many took over one second.
+6. Runs the other apps' benchmarks (bench/catalogue.py, bench/search.py,
    bench/events_registration.py) in full mode; each prints its details and
    `BENCH-ROW` lines (bench.common.emit_row) that join the table.
 
@@ -42,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import load  # noqa: E402
+from bench import load, soak  # noqa: E402
 from bench.common import ROW_PREFIX, ensure_database, free_port, percentile  # noqa: E402
 from deploy import edge  # noqa: E402
 
@@ -80,6 +84,7 @@ SIZES = {
         "workers": None,
         "warm_up_rounds": 6,
         "storm": {"seconds": 10, "rate": 100, "users": 50},
+        "soak": {"seconds": 300, "users": 50},
     },
     "quick": {
         "credentials": 300,
@@ -95,6 +100,7 @@ SIZES = {
         "workers": 2,
         "warm_up_rounds": 3,
         "storm": {"seconds": 2, "rate": 20, "users": 8},
+        "soak": {"seconds": 10, "users": 8},
     },
 }
 OTHER_BENCHMARKS = ["catalogue.py", "search.py", "events_registration.py"]
@@ -777,6 +783,25 @@ def print_storm(storm):
     return failures
 
 
+# --- The soak ------------------------------------------------------------------
+
+
+def run_soak(page_types, edge_base, sizes):
+    """The soak over every anonymous page type's URL (None if skipped or wrk
+    failed; the report says so)."""
+    if not sizes["seconds"]:
+        return None
+    paths = [url for name, url in page_types if url and not name.startswith("static")]
+    say(f"\nSoak: {sizes['seconds']:.0f} s at {sizes['users']} connections…")
+    try:
+        return soak.run(
+            edge_base, paths, seconds=sizes["seconds"], users=sizes["users"]
+        )
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+        say(f"note: soak: {exc}")
+        return None
+
+
 # --- Other apps' benchmarks ----------------------------------------------------
 
 
@@ -799,11 +824,11 @@ def run_other_benchmarks(full, database, rows):
                 env={**STARTING_ENVIRONMENT, "BENCH_DATABASE": database},
                 capture_output=True,
                 text=True,
-                timeout=600,
+                timeout=1200,
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            yield f"bench/{script} did not finish within 600 s"
+            yield f"bench/{script} did not finish within 1200 s"
             continue
         for line in process.stdout.rstrip().splitlines():
             if line.startswith(ROW_PREFIX):
@@ -833,6 +858,11 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="small data, short runs")
     parser.add_argument("--database", help="PostgreSQL database name")
     parser.add_argument("--fresh", action="store_true", help="drop the database first")
+    parser.add_argument(
+        "--soak-seconds",
+        type=float,
+        help="how long the soak runs (full mode 300, quick mode 10; 0 skips it)",
+    )
     args = parser.parse_args(argv)
     _stop_on_sigterm()
     if not load.available():
@@ -840,6 +870,8 @@ def main(argv=None):
         return 1
     mode = "quick" if args.quick else "full"
     sizes = SIZES[mode]
+    if args.soak_seconds is not None:
+        sizes = {**sizes, "soak": {**sizes["soak"], "seconds": args.soak_seconds}}
     database = args.database or ("mc_bench_quick" if args.quick else "mc_bench")
     started = time.monotonic()
     if edge.varnishd_path() is None:
@@ -899,6 +931,7 @@ def main(argv=None):
         warm_up(scenarios, sizes["warm_up_rounds"])
         results = run_load(scenarios)
         storm = purge_storm(edge_base, sizes["storm"])
+        soaked = run_soak(page_types, edge_base, sizes["soak"])
     finally:
         edge.stop(varnish)
         if app is not None:
@@ -908,6 +941,8 @@ def main(argv=None):
     failures += list(run_other_benchmarks(mode == "full", database, other_rows))
     failures += print_load(scenarios, results, mode == "full", other_rows)
     failures += print_storm(storm)
+    if sizes["soak"]["seconds"]:
+        failures += soak.report(soaked, say)
 
     say(f"\nFinished in {time.monotonic() - started:.0f} s.")
     if failures:

@@ -17,6 +17,11 @@ the server process, a fixed list of queries against the site-wide search:
 first with the result caches off (every request searches, as the first visitor
 to ask for those words), then with them on (", cached": repeated searches).
 
+With `--engine both` (the default) the uncached requests run again with
+Elasticsearch on the stand-in engine (bench/stand_in.py: osmem-server; the
+site index whole, the first 5,000 catalogue entries), and a table shows both
+engines' p50/p95 side by side.
+
 It prints p50, p95 and max per kind against the target p95 < 150 ms, and exits
 non-zero only when a request fails.
 """
@@ -36,6 +41,7 @@ from bench.common import (  # noqa: E402
     report_timings,
     sentence,
     setup_django,
+    side_by_side,
     timed_get,
 )
 
@@ -208,17 +214,17 @@ def member():
     return user
 
 
-def measure(rounds, *, cached):
+def measure(rounds, *, cached, warm_up=True):
     """Timings per kind. Without `cached`, the result caches are off
     (SEARCH_CACHE_TIMEOUT=0), so every request searches, as the first visitor
     to ask for those words does; with it, they answer repeated searches."""
     from django.test import override_settings
 
     with override_settings(**({} if cached else {"SEARCH_CACHE_TIMEOUT": 0})):
-        return _measure(rounds, suffix=", cached" if cached else "")
+        return _measure(rounds, suffix=", cached" if cached else "", warm_up=warm_up)
 
 
-def _measure(rounds, suffix):
+def _measure(rounds, suffix, warm_up=True):
     from django.test import Client
 
     from search.site import get_site_engine
@@ -230,7 +236,8 @@ def _measure(rounds, suffix):
     timings = {name + suffix: [] for name in names}
     totals = {}
     failures = []
-    for round_number in range(rounds + 1):  # the first round warms up
+    # Round 0 warms up (untimed) unless `warm_up` is off.
+    for round_number in range(0 if warm_up else 1, rounds + 1):
         for number, text in enumerate(QUERIES):
             kind = KIND_CYCLE[number % len(KIND_CYCLE)]
             prefix = PREFIXES[number % len(PREFIXES)]
@@ -248,12 +255,33 @@ def _measure(rounds, suffix):
                 _response, elapsed = timed_get(client, url, failures)
                 if round_number:
                     timings[name + suffix].append(elapsed)
-            if not round_number:
+            if round_number <= 1 and text not in totals:
                 totals[text] = get_site_engine().search(text).all_total
     return timings, totals, failures
 
 
+def measure_stand_in(rounds, subset):
+    """The same requests, uncached, with Elasticsearch on the stand-in engine."""
+    from bench import stand_in
+
+    with stand_in.stand_in_engine(prefix="bench-search"):
+        count, seconds = stand_in.index_catalogue(subset)
+        counts, site_seconds = stand_in.index_site()
+        print(
+            f"Stand-in engine: {count:,} catalogue entries indexed in "
+            f"{seconds:.0f} s, {counts} in {site_seconds:.0f} s",
+            flush=True,
+        )
+        # One timed pass, no warm-up: the stand-in is slow, and make bench
+        # should stay within minutes.
+        timings, _totals, failures = measure(rounds, cached=False, warm_up=False)
+    suffix = stand_in.label(count)
+    return {kind + suffix: samples for kind, samples in timings.items()}, failures
+
+
 def main():
+    from bench.stand_in import CATALOGUE_SUBSET
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--database", default=os.environ.get("BENCH_SEARCH_DATABASE", "mc_bench_search")
@@ -265,6 +293,18 @@ def main():
     parser.add_argument(
         "--rebuild", action="store_true", help="rebuild the site index first"
     )
+    parser.add_argument(
+        "--engine",
+        choices=["database", "stand-in", "both"],
+        default="both",
+        help="the database engine, Elasticsearch on the stand-in engine, or both",
+    )
+    parser.add_argument(
+        "--stand-in-entries",
+        type=int,
+        default=CATALOGUE_SUBSET,
+        help="catalogue entries the stand-in engine indexes (the first, by id)",
+    )
     args = parser.parse_args()
 
     setup(args.database)
@@ -275,10 +315,17 @@ def main():
         f"{args.pages} pages; {len(QUERIES)} queries, {args.rounds} rounds after "
         "a warm-up"
     )
-    timings, totals, failures = measure(args.rounds, cached=False)
-    cached, _totals, cached_failures = measure(args.rounds, cached=True)
-    timings.update(cached)
-    failures += cached_failures
+    timings, totals, failures = {}, {}, []
+    if args.engine != "stand-in":
+        timings, totals, failures = measure(args.rounds, cached=False)
+        cached, _totals, cached_failures = measure(args.rounds, cached=True)
+        timings.update(cached)
+        failures += cached_failures
+    if args.engine != "database":
+        stand_in_timings, stand_in_failures = measure_stand_in(1, args.stand_in_entries)
+        side_by_side(timings, stand_in_timings)
+        timings.update(stand_in_timings)
+        failures += stand_in_failures
     return report_timings(
         timings, totals, failures, TARGET_P95_MS, prefix="site search bench · "
     )

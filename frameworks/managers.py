@@ -7,6 +7,8 @@ only in the admin, where Wagtail's own permissions apply.
 """
 
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from wagtail.models import Collection, CollectionViewRestriction, PageManager
 from wagtail.query import PageQuerySet
 
@@ -32,10 +34,17 @@ class FrameworkVersionQuerySet(models.QuerySet):
 
 
 def restricted_collections_for(user):
-    """Collections whose documents this user may not download."""
-    restrictions = CollectionViewRestriction.objects.all()
+    """Collections whose documents this user may not download.
+
+    A restriction on a collection also covers its descendants. One subquery,
+    not a read of the restrictions first: lists and search filter by it on
+    every request.
+    """
     if user is not None and user.is_superuser:
         return Collection.objects.none()
+    restrictions = CollectionViewRestriction.objects.filter(
+        collection__path=Substr(OuterRef("path"), 1, Length("collection__path"))
+    )
     if user is not None and user.is_authenticated:
         restrictions = restrictions.exclude(
             restriction_type=CollectionViewRestriction.LOGIN
@@ -43,13 +52,7 @@ def restricted_collections_for(user):
             restriction_type=CollectionViewRestriction.GROUPS,
             groups__in=user.groups.all(),
         )
-    # A restriction on a collection also covers its descendants.
-    collections = Collection.objects.none()
-    for restriction in restrictions.select_related("collection"):
-        collections = collections | restriction.collection.get_descendants(
-            inclusive=True
-        )
-    return collections
+    return Collection.objects.filter(Exists(restrictions))
 
 
 def documents_visible_to(user, queryset=None):

@@ -82,6 +82,9 @@ class SearchQuery:
     per_page: int = 20
     # facet name -> how many values to return, overriding the facet's size
     facet_sizes: dict[str, int] = field(default_factory=dict)
+    # whether to look for a "did you mean" when nothing is found (site search
+    # has its own, over every kind)
+    suggest: bool = True
 
     def __post_init__(self):
         object.__setattr__(self, "text", clean_text(self.text))
@@ -280,4 +283,5 @@ class SearchIndex:
             page=query.page,
             per_page=query.per_page,
             facet_sizes=query.facet_sizes,
+            suggest=query.suggest,
         )

@@ -24,7 +24,8 @@ from django.contrib.postgres.search import (
 )
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.utils import translation
 from django.utils.html import escape, strip_tags
@@ -366,6 +367,28 @@ def capped_count(queryset):
     return queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
 
 
+def counted_page(queryset, ordering, offset, limit):
+    """(total, rows): a page of the ordered rows and their capped count, in one
+    query (the count is a subquery the database runs once), so a kind costs
+    one round trip, not two. Only a page past the end counts apart."""
+    if not limit:
+        return capped_count(queryset), []
+    capped = queryset.order_by().values("pk")[: COUNT_LIMIT + 1]
+    sql, params = capped.query.sql_with_params()
+    total = RawSQL(  # noqa: S611 - Django's own SQL, values as parameters
+        f"SELECT COUNT(*) FROM ({sql}) AS capped",  # noqa: S608
+        params,
+        output_field=IntegerField(),
+    )
+    rows = list(
+        queryset.annotate(_total=total).order_by(*ordering)[offset : offset + limit]
+    )
+    if rows:
+        first = rows[0]
+        return (first["_total"] if isinstance(first, dict) else first._total), rows
+    return (capped_count(queryset) if offset else 0), []
+
+
 def shown_count(count):
     """A count as shown to visitors: "1,000+" beyond the limit."""
     from django.contrib.humanize.templatetags.humanize import intcomma
@@ -515,16 +538,15 @@ class DatabaseSiteEngine:
     def _pages(self, words, user, offset, limit):
 
         if self.is_postgres:
-            entries = _page_entries(words)
-            total = capped_count(entries)
-            if not limit or offset >= total:
+            total, rows = counted_page(
+                _page_entries(words).values("object_id", "content_type_id"),
+                (F("rank").desc(), "-pk"),
+                offset,
+                limit,
+            )
+            found = [(int(row["object_id"]), row["content_type_id"]) for row in rows]
+            if not found:
                 return total, []
-            found = [
-                (int(object_id), content_type_id)
-                for object_id, content_type_id in entries.order_by(
-                    F("rank").desc(), "-pk"
-                ).values_list("object_id", "content_type_id")[offset : offset + limit]
-            ]
         else:
             total, found = wagtail_page_search(words, user, offset, limit)
             if not found:
@@ -565,13 +587,8 @@ class DatabaseSiteEngine:
                 _contains_all(words, "title", "search_text__text")
             )
             ordering = ("title", "pk")
-        total = capped_count(queryset)
-        if not limit or offset >= total:
-            return total, []
-        documents = list(
-            queryset.select_related("search_text").order_by(*ordering)[
-                offset : offset + limit
-            ]
+        total, documents = counted_page(
+            queryset.select_related("search_text"), ordering, offset, limit
         )
         hits = []
         for document in documents:
@@ -593,37 +610,37 @@ class DatabaseSiteEngine:
         posts = visible_posts(user)
         if self.is_postgres:
             query = _tsquery(words, TEXT_CONFIG)
-            # The stored text has the title and the posts every reader of the
-            # thread sees; the posts this user sees besides (hidden ones, for
-            # moderators) are found through Wagtail's index of posts.
-            seen = posts.filter(pk__in=_index_entry_ids(posts.model, words))
-            match = Q(search_text__search_vector=query) | Q(
-                pk__in=seen.values("thread_id")
-            )
-            threads = threads.filter(match)
             posts = posts.annotate(
                 body_vector=SearchVector("body", config=TEXT_CONFIG)
             ).filter(body_vector=query)
+            # The stored text has the title and the posts every reader of the
+            # thread sees (search.threads): only the hidden posts this user
+            # may see besides (moderators) are matched one by one. There are
+            # few (a partial index lists them); matching every post again
+            # cost more than the rest of the search.
+            beyond = posts.filter(hidden_at__isnull=False)
+            threads = threads.filter(
+                Q(search_text__search_vector=query)
+                | Q(pk__in=beyond.values("thread_id"))
+            )
         else:
             posts = posts.filter(_contains_all(words, "body"))
             threads = threads.filter(
                 _contains_all(words, "title") | Q(pk__in=posts.values("thread_id"))
             )
-        total = capped_count(threads)
-        if not limit or offset >= total:
-            return total, []
         # Each thread with its first matching post (for the snippet and the
         # link), read in the same query by one subquery: the posts' text is
         # matched once per thread, not once per column.
         first_post = posts.filter(thread=OuterRef("pk")).order_by("created_at", "pk")
-        threads = list(
-            threads.select_related("space")
-            .annotate(
+        total, threads = counted_page(
+            threads.select_related("space").annotate(
                 first_post=Subquery(
                     first_post.values(found=JSONObject(id="pk", body="body"))[:1]
                 )
-            )
-            .order_by("-last_activity_at", "-pk")[offset : offset + limit]
+            ),
+            ("-last_activity_at", "-pk"),
+            offset,
+            limit,
         )
         hits = []
         for thread in threads:
@@ -649,7 +666,10 @@ class DatabaseSiteEngine:
         per_page = max(1, limit)
         result = get_engine(CATALOGUE_INDEX).search(
             SearchQuery(
-                text=" ".join(words), page=offset // per_page + 1, per_page=per_page
+                text=" ".join(words),
+                page=offset // per_page + 1,
+                per_page=per_page,
+                suggest=False,
             ),
             user=user,
         )

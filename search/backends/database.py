@@ -189,7 +189,7 @@ class DatabaseEngine:
                     ordered = self.order(filtered, query)
                     hits, _total = self._page_of_hits(ordered, query, user)
         suggestions = []
-        if not total and query.text:
+        if not total and query.text and query.suggest:
             suggestions = self.suggest(query.text, base)
         return SearchResult(
             query=query,

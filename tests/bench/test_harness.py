@@ -119,3 +119,10 @@ def test_quick_benchmark_reports_every_scenario(bench_database):
         output,
     ), output
     assert re.search(r"stalest seat count seen: -?\d+ registration", output), output
+    # The soak: mixed traffic with searches for new words, and its slow tail.
+    assert re.search(
+        r"Soak: \d+ connections for \d+ s of mixed anonymous traffic .*"
+        r"\([\d,]+ asked\)\n[\d,]+ requests, \d+/s; p50 \d+ ms, p95 \d+, p99 \d+, "
+        r"slowest \d+ ms; over one second: (at least )?\d+ ",
+        output,
+    ), output

@@ -476,9 +476,9 @@ def _fill(home_page, space, rows):
 # specific pages), plus the privacy lookups (the view restrictions of
 # collections, read from the database), the site and its settings; the query
 # log is written later, by a task (search.popular).
-GROUPED_QUERIES = 12
+GROUPED_QUERIES = 8
 # One kind loaded, the other three only counted.
-FILTERED_QUERIES = 10
+FILTERED_QUERIES = 8
 
 
 @pytest.mark.postgres
