@@ -58,9 +58,7 @@ def test_every_page_names_the_sites_address(
     assert "http://localhost" not in html
 
 
-def test_a_catalogue_entry_names_the_sites_address(
-    client, entry, site_behind_a_proxy
-):
+def test_a_catalogue_entry_names_the_sites_address(client, entry, site_behind_a_proxy):
     url = entry.get_absolute_url()
     html = client.get(url, HTTP_HOST="localhost").content.decode()
     assert _canonical_and_og_url(html) == (SITE + url, SITE + url)
