@@ -58,6 +58,12 @@ SEE_FORUM = "See the programme of the Annual Forum"
 REGISTER_FORUM = "Register for the Annual Forum"
 CONTACT = "contact the Program Coordinator"
 
+# The home page's buttons, each linked by the app that makes its target.
+ACTION_FORUM = "Register for the Annual Forum"
+ACTION_FRAMEWORK = "Download the framework"
+ACTION_CATALOGUE = "Browse the catalogue"
+ACTIONS = (ACTION_FORUM, ACTION_FRAMEWORK, ACTION_CATALOGUE)
+
 PROMISES = (
     f"<p>{ECOSYSTEM[3]}</p><ul><li>{DOWNLOAD_FRAMEWORK}</li>"
     f"<li>{VIEW_WEBINAR}</li></ul>"
@@ -105,6 +111,37 @@ def link_phrase(phrase, *, page=None, href=""):
             content_page.save_revision().publish()
 
 
+def link_action(text, *, page=None, href=""):
+    """Point the home page's button `text` at a page or URL.
+
+    The buttons block comes first in the home page's body; a home page seeded
+    before it existed gets it now. Publishes only when something changed.
+    """
+    home = HomePage.objects.first()
+    if home is None:
+        return
+    body = home.body
+    actions = next((b for b in body if b.block_type == "actions"), None)
+    if actions is None:
+        body.insert(
+            0,
+            (
+                "actions",
+                {"links": [{"text": t, "page": None, "url": ""} for t in ACTIONS]},
+            ),
+        )
+        actions = body[0]
+    for link in actions.value["links"]:
+        if link["text"] != text:
+            continue
+        current = (link["page"].pk if link["page"] else None, link["url"])
+        if current == (page.pk if page else None, "" if page else href):
+            return
+        link["page"], link["url"] = page, "" if page else href
+        home.save_revision().publish()
+        return
+
+
 def _child(parent, model, slug, **fields):
     """Return the child page with this slug, creating and publishing it if absent."""
     existing = parent.get_children().filter(slug=slug).first()
@@ -133,6 +170,14 @@ def home_page():
                 "programme builds a harmonized micro-certification ecosystem."
             ),
             body=[
+                (
+                    "actions",
+                    {
+                        "links": [
+                            {"text": text, "page": None, "url": ""} for text in ACTIONS
+                        ]
+                    },
+                ),
                 (
                     "heading",
                     {

@@ -321,6 +321,7 @@ def seed(stdout):
         cms_seed.link_phrase(
             cms_seed.REGISTER_FORUM, href=forum.get_url() + "#register"
         )
+        cms_seed.link_action(cms_seed.ACTION_FORUM, href=forum.get_url() + "#register")
     webinar = WebinarPage.objects.child_of(webinars).filter(
         slug="eoi-webinar-2019-10-23"
     )

@@ -310,6 +310,7 @@ def seed(stdout):
     framework = framework_page(index, member)
     live = FrameworkPage.objects.get(pk=framework.pk)
     cms_seed.link_phrase(cms_seed.DOWNLOAD_FRAMEWORK, href=live.get_url() + "pdf/")
+    cms_seed.link_action(cms_seed.ACTION_FRAMEWORK, href=live.get_url() + "pdf/")
     stdout.write(
         f"Framework demo: working-group member {WORKING_GROUP_EMAIL} / "
         f"{WORKING_GROUP_PASSWORD} drafts in the admin."
