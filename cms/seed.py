@@ -142,6 +142,59 @@ def link_action(text, *, page=None, href=""):
         return
 
 
+def demo_image(title, description, colours):
+    """A simple picture for a demo card, drawn here (no files to ship).
+
+    A wash between two colours with a ring of soft circles, the
+    site's seal in spirit. Found by title, so seeding twice makes one image.
+    """
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as Picture
+    from PIL import ImageDraw
+    from wagtail.images import get_image_model
+
+    Image = get_image_model()
+    existing = Image.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    width, height = 1280, 720
+    start, end = (Picture.new("RGB", (1, 1), c).getpixel((0, 0)) for c in colours)
+    wash = Picture.linear_gradient("L").rotate(90).resize((width, height))
+    picture = Picture.composite(
+        Picture.new("RGB", (width, height), end),
+        Picture.new("RGB", (width, height), start),
+        wash,
+    )
+    layer = Picture.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    for step in range(12):
+        x = width * 0.68 + 220 * (1 if step % 2 else 0.8) * ((step % 4) - 1.5) / 2
+        y = height * 0.5 + 200 * ((step % 3) - 1) / 1.5
+        radius = 40 + step * 9
+        draw.ellipse(
+            (x - radius, y - radius, x + radius, y + radius),
+            outline=(255, 255, 255, 90),
+            width=6,
+        )
+    picture = Picture.alpha_composite(picture.convert("RGBA"), layer).convert("RGB")
+    buffer = BytesIO()
+    picture.save(buffer, "JPEG", quality=85)
+    slug = title.lower().replace(" ", "-")[:60]
+    image = Image(title=title, description=description)
+    image.file = ImageFile(buffer, name=f"demo-{slug}.jpg")
+    image.save()
+    return image
+
+
+def give_image(page, image):
+    """Give a seeded page its card image, unless an editor chose one."""
+    if page.social_image_id is None:
+        page.social_image = image
+        page.save_revision().publish()
+
+
 def _child(parent, model, slug, **fields):
     """Return the child page with this slug, creating and publishing it if absent."""
     existing = parent.get_children().filter(slug=slug).first()
