@@ -3,6 +3,8 @@
 Every function here finds or creates by slug, so running it twice changes nothing.
 """
 
+import json
+import re
 from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
@@ -195,11 +197,61 @@ def give_image(page, image):
         page.save_revision().publish()
 
 
+# Link targets the seed fills in after the text (link_phrase, link_action,
+# the call to action's page): not part of the text it compares.
+_LINK_TAGS = re.compile(r"</?a\b[^>]*>")
+_TARGETS = re.compile(r'"(page|url)": (null|\d+|"[^"]*")')
+
+
+def _without_ids(value):
+    if isinstance(value, dict):
+        return {k: _without_ids(v) for k, v in value.items() if k != "id"}
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value
+
+
+def _seeded_text(page, name):
+    """A seeded field as the seed compares it: without block ids, links and
+    link targets, so a page differs only when its text does."""
+    value = getattr(page, name)
+    if hasattr(value, "get_prep_value"):  # a StreamField
+        value = _without_ids(value.get_prep_value())
+    text = json.dumps(value, sort_keys=True, default=str)
+    return _TARGETS.sub(r'"\1": _', _LINK_TAGS.sub("", text))
+
+
+def edited_by_someone(page):
+    """Whether anyone but the seed saved this page (the seed saves as nobody)."""
+    return page.revisions.filter(user__isnull=False).exists()
+
+
+def refresh(page, model, fields):
+    """Bring a seeded page's text up to the current seed, unless an editor
+    has changed it since: that page is theirs now. Publishes only when the
+    text differs, so seeding twice changes nothing."""
+    if edited_by_someone(page):
+        return page
+    current = model(**fields)
+    changed = [
+        name
+        for name in fields
+        if _seeded_text(page, name) != _seeded_text(current, name)
+    ]
+    if not changed:
+        return page
+    for name in changed:
+        setattr(page, name, getattr(current, name))
+    page.save_revision().publish()
+    return page
+
+
 def _child(parent, model, slug, **fields):
-    """Return the child page with this slug, creating and publishing it if absent."""
+    """The child page with this slug: created and published if absent, its
+    text brought up to the seed's if present (`refresh`)."""
     existing = parent.get_children().filter(slug=slug).first()
     if existing:
-        return existing.specific
+        return refresh(existing.specific, model, fields)
     page = model(slug=slug, **fields)
     parent.add_child(instance=page)
     page.save_revision().publish()
@@ -210,86 +262,93 @@ def home_page():
     """The site's home page, replacing Wagtail's placeholder on a fresh database."""
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
+    seeded = HomePage(
+        title="Micro-certification in Ontario",
+        slug="micro-certification",
+        intro=(
+            "A common framework and a community of practice for "
+            "micro-certification at Ontario colleges and universities."
+        ),
+        summary=(
+            "What micro-certification is, why it matters now, and how the "
+            "programme builds a harmonized micro-certification ecosystem."
+        ),
+        body=[
+            (
+                "actions",
+                {
+                    "links": [
+                        {"text": text, "page": None, "url": ""} for text in ACTIONS
+                    ]
+                },
+            ),
+            (
+                "heading",
+                {
+                    "text": "What is a micro-certification?",
+                    "level": "h2",
+                    "anchor": "",
+                },
+            ),
+            _paragraph(
+                "RMIT University in Australia provides a helpful description of "
+                "both digital credentials and micro-credentials, which fall under "
+                "the category of micro-certifications:"
+            ),
+            (
+                "quote",
+                {
+                    "quote": RMIT_QUOTE,
+                    "attribution": "RMIT University",
+                    "source_url": "",
+                },
+            ),
+            (
+                "heading",
+                {
+                    "text": "Why micro-certification now?",
+                    "level": "h2",
+                    "anchor": "",
+                },
+            ),
+            _paragraph(WHY_NOW),
+            (
+                "heading",
+                {
+                    "text": ECOSYSTEM_HEADING,
+                    "level": "h2",
+                    "anchor": "",
+                },
+            ),
+            _paragraph(ECOSYSTEM[0]),
+            _paragraph(ECOSYSTEM[1]),
+            ("paragraph", PROMISES),
+            ("heading", {"text": "Annual Forum", "level": "h2", "anchor": ""}),
+            _paragraph(FORUM),
+            ("paragraph", FORUM_LINKS),
+            (
+                "call_to_action",
+                {
+                    "heading": "Questions about the programme?",
+                    "text": "The Program Coordinator answers questions about "
+                    "micro-certification, the working group and the forum.",
+                    "page": None,
+                    "url": "",
+                    "button_text": "Contact the Program Coordinator",
+                },
+            ),
+        ],
+    )
     if home is None:
-        home = HomePage(
-            title="Micro-certification in Ontario",
-            slug="micro-certification",
-            intro=(
-                "A common framework and a community of practice for "
-                "micro-certification at Ontario colleges and universities."
-            ),
-            summary=(
-                "What micro-certification is, why it matters now, and how the "
-                "programme builds a harmonized micro-certification ecosystem."
-            ),
-            body=[
-                (
-                    "actions",
-                    {
-                        "links": [
-                            {"text": text, "page": None, "url": ""} for text in ACTIONS
-                        ]
-                    },
-                ),
-                (
-                    "heading",
-                    {
-                        "text": "What is a micro-certification?",
-                        "level": "h2",
-                        "anchor": "",
-                    },
-                ),
-                _paragraph(
-                    "RMIT University in Australia provides a helpful description of "
-                    "both digital credentials and micro-credentials, which fall under "
-                    "the category of micro-certifications:"
-                ),
-                (
-                    "quote",
-                    {
-                        "quote": RMIT_QUOTE,
-                        "attribution": "RMIT University",
-                        "source_url": "",
-                    },
-                ),
-                (
-                    "heading",
-                    {
-                        "text": "Why micro-certification now?",
-                        "level": "h2",
-                        "anchor": "",
-                    },
-                ),
-                _paragraph(WHY_NOW),
-                (
-                    "heading",
-                    {
-                        "text": ECOSYSTEM_HEADING,
-                        "level": "h2",
-                        "anchor": "",
-                    },
-                ),
-                _paragraph(ECOSYSTEM[0]),
-                _paragraph(ECOSYSTEM[1]),
-                ("paragraph", PROMISES),
-                ("heading", {"text": "Annual Forum", "level": "h2", "anchor": ""}),
-                _paragraph(FORUM),
-                ("paragraph", FORUM_LINKS),
-                (
-                    "call_to_action",
-                    {
-                        "heading": "Questions about the programme?",
-                        "text": "The Program Coordinator answers questions about "
-                        "micro-certification, the working group and the forum.",
-                        "page": None,
-                        "url": "",
-                        "button_text": "Contact the Program Coordinator",
-                    },
-                ),
-            ],
-        )
+        home = seeded
         root.add_child(instance=home)
         home.save_revision().publish()
+    else:
+        refresh(
+            home,
+            HomePage,
+            {f: getattr(seeded, f) for f in ("title", "intro", "summary", "body")},
+        )
     site = Site.objects.filter(is_default_site=True).first()
     placeholder = Page.objects.filter(depth=2, slug="home").exclude(pk=home.pk).first()
     if site is None:
