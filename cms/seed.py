@@ -191,8 +191,9 @@ def demo_image(title, description, colours):
 
 
 def give_image(page, image):
-    """Give a seeded page its card image, unless an editor chose one."""
-    if page.social_image_id is None:
+    """Give a seeded page its card image, unless it has one or a draft waits
+    on top of the live version (publishing would put the draft aside)."""
+    if page.social_image_id is None and not page.has_unpublished_changes:
         page.social_image = image
         page.save_revision().publish()
 
