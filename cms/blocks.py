@@ -80,6 +80,41 @@ class CallToActionBlock(blocks.StructBlock):
         template = "components/call_to_action_block.html"
 
 
+def validate_link(value):
+    """A path on this site ("/catalogue/", "/events/x/#register") or a web address."""
+    from django.core.exceptions import ValidationError
+
+    if value and not value.startswith(("/", "https://", "http://")):
+        raise ValidationError(
+            _("Enter a path on this site, starting with /, or a web address.")
+        )
+
+
+class ActionLinkBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=60)
+    page = blocks.PageChooserBlock(required=False)
+    url = blocks.CharBlock(
+        required=False,
+        max_length=300,
+        validators=[validate_link],
+        help_text=_("Instead of a page: a path on this site or a web address."),
+    )
+
+
+class ActionsBlock(blocks.StructBlock):
+    """A row of buttons to what most visitors come for, the first the main one.
+
+    A link with neither a page nor an address is not shown (the demo's seed
+    fills each in once its target exists)."""
+
+    links = blocks.ListBlock(ActionLinkBlock(), min_num=1, max_num=4)
+
+    class Meta:
+        icon = "pick"
+        label = _("Buttons")
+        template = "components/actions_block.html"
+
+
 class EmbedMediaBlock(blocks.StructBlock):
     embed = EmbedBlock(help_text=_("Address of a video or other media to embed."))
     title = blocks.CharBlock(
@@ -100,5 +135,6 @@ class BaseStreamBlock(blocks.StreamBlock):
     image = ImageBlock()
     document = DocumentLinkBlock()
     call_to_action = CallToActionBlock()
+    actions = ActionsBlock()
     embed = EmbedMediaBlock()
     table = TableBlock(template="components/table_block.html")

@@ -50,7 +50,15 @@ class BasePageMixin(models.Model):
     promote_panels = [
         *Page.promote_panels,
         FieldPanel("summary"),
-        FieldPanel("social_image"),
+        FieldPanel(
+            "social_image",
+            heading=_("Image"),
+            help_text=_(
+                "Shown on this page's card in listings and in link previews. "
+                "Its description is the alt text; leave that empty for an "
+                "image that only decorates."
+            ),
+        ),
     ]
     search_fields = [index.SearchField("summary")]
 

@@ -3,6 +3,8 @@
 Every function here finds or creates by slug, so running it twice changes nothing.
 """
 
+import json
+import re
 from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
@@ -58,6 +60,12 @@ SEE_FORUM = "See the programme of the Annual Forum"
 REGISTER_FORUM = "Register for the Annual Forum"
 CONTACT = "contact the Program Coordinator"
 
+# The home page's buttons, each linked by the app that makes its target.
+ACTION_FORUM = "Register for the Annual Forum"
+ACTION_FRAMEWORK = "Download the framework"
+ACTION_CATALOGUE = "Browse the catalogue"
+ACTIONS = (ACTION_FORUM, ACTION_FRAMEWORK, ACTION_CATALOGUE)
+
 PROMISES = (
     f"<p>{ECOSYSTEM[3]}</p><ul><li>{DOWNLOAD_FRAMEWORK}</li>"
     f"<li>{VIEW_WEBINAR}</li></ul>"
@@ -105,11 +113,146 @@ def link_phrase(phrase, *, page=None, href=""):
             content_page.save_revision().publish()
 
 
+def link_action(text, *, page=None, href=""):
+    """Point the home page's button `text` at a page or URL.
+
+    The buttons block comes first in the home page's body; a home page seeded
+    before it existed gets it now. Publishes only when something changed.
+    """
+    home = HomePage.objects.first()
+    if home is None:
+        return
+    body = home.body
+    actions = next((b for b in body if b.block_type == "actions"), None)
+    if actions is None:
+        body.insert(
+            0,
+            (
+                "actions",
+                {"links": [{"text": t, "page": None, "url": ""} for t in ACTIONS]},
+            ),
+        )
+        actions = body[0]
+    for link in actions.value["links"]:
+        if link["text"] != text:
+            continue
+        current = (link["page"].pk if link["page"] else None, link["url"])
+        if current == (page.pk if page else None, "" if page else href):
+            return
+        link["page"], link["url"] = page, "" if page else href
+        home.save_revision().publish()
+        return
+
+
+def demo_image(title, description, colours):
+    """A simple picture for a demo card, drawn here (no files to ship).
+
+    A wash between two colours with a ring of soft circles, the
+    site's seal in spirit. Found by title, so seeding twice makes one image.
+    """
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as Picture
+    from PIL import ImageDraw
+    from wagtail.images import get_image_model
+
+    Image = get_image_model()
+    existing = Image.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    width, height = 1280, 720
+    start, end = (Picture.new("RGB", (1, 1), c).getpixel((0, 0)) for c in colours)
+    wash = Picture.linear_gradient("L").rotate(90).resize((width, height))
+    picture = Picture.composite(
+        Picture.new("RGB", (width, height), end),
+        Picture.new("RGB", (width, height), start),
+        wash,
+    )
+    layer = Picture.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    for step in range(12):
+        x = width * 0.68 + 220 * (1 if step % 2 else 0.8) * ((step % 4) - 1.5) / 2
+        y = height * 0.5 + 200 * ((step % 3) - 1) / 1.5
+        radius = 40 + step * 9
+        draw.ellipse(
+            (x - radius, y - radius, x + radius, y + radius),
+            outline=(255, 255, 255, 90),
+            width=6,
+        )
+    picture = Picture.alpha_composite(picture.convert("RGBA"), layer).convert("RGB")
+    buffer = BytesIO()
+    picture.save(buffer, "JPEG", quality=85)
+    slug = title.lower().replace(" ", "-")[:60]
+    image = Image(title=title, description=description)
+    image.file = ImageFile(buffer, name=f"demo-{slug}.jpg")
+    image.save()
+    return image
+
+
+def give_image(page, image):
+    """Give a seeded page its card image, unless it has one or a draft waits
+    on top of the live version (publishing would put the draft aside)."""
+    if page.social_image_id is None and not page.has_unpublished_changes:
+        page.social_image = image
+        page.save_revision().publish()
+
+
+# Link targets the seed fills in after the text (link_phrase, link_action,
+# the call to action's page): not part of the text it compares.
+_LINK_TAGS = re.compile(r"</?a\b[^>]*>")
+_TARGETS = re.compile(r'"(page|url)": (null|\d+|"[^"]*")')
+
+
+def _without_ids(value):
+    if isinstance(value, dict):
+        return {k: _without_ids(v) for k, v in value.items() if k != "id"}
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value
+
+
+def _seeded_text(page, name):
+    """A seeded field as the seed compares it: without block ids, links and
+    link targets, so a page differs only when its text does."""
+    value = getattr(page, name)
+    if hasattr(value, "get_prep_value"):  # a StreamField
+        value = _without_ids(value.get_prep_value())
+    text = json.dumps(value, sort_keys=True, default=str)
+    return _TARGETS.sub(r'"\1": _', _LINK_TAGS.sub("", text))
+
+
+def edited_by_someone(page):
+    """Whether anyone but the seed saved this page (the seed saves as nobody)."""
+    return page.revisions.filter(user__isnull=False).exists()
+
+
+def refresh(page, model, fields):
+    """Bring a seeded page's text up to the current seed, unless an editor
+    has changed it since: that page is theirs now. Publishes only when the
+    text differs, so seeding twice changes nothing."""
+    if edited_by_someone(page):
+        return page
+    current = model(**fields)
+    changed = [
+        name
+        for name in fields
+        if _seeded_text(page, name) != _seeded_text(current, name)
+    ]
+    if not changed:
+        return page
+    for name in changed:
+        setattr(page, name, getattr(current, name))
+    page.save_revision().publish()
+    return page
+
+
 def _child(parent, model, slug, **fields):
-    """Return the child page with this slug, creating and publishing it if absent."""
+    """The child page with this slug: created and published if absent, its
+    text brought up to the seed's if present (`refresh`)."""
     existing = parent.get_children().filter(slug=slug).first()
     if existing:
-        return existing.specific
+        return refresh(existing.specific, model, fields)
     page = model(slug=slug, **fields)
     parent.add_child(instance=page)
     page.save_revision().publish()
@@ -120,78 +263,93 @@ def home_page():
     """The site's home page, replacing Wagtail's placeholder on a fresh database."""
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
+    seeded = HomePage(
+        title="Micro-certification in Ontario",
+        slug="micro-certification",
+        intro=(
+            "A common framework and a community of practice for "
+            "micro-certification at Ontario colleges and universities."
+        ),
+        summary=(
+            "What micro-certification is, why it matters now, and how the "
+            "programme builds a harmonized micro-certification ecosystem."
+        ),
+        body=[
+            (
+                "actions",
+                {
+                    "links": [
+                        {"text": text, "page": None, "url": ""} for text in ACTIONS
+                    ]
+                },
+            ),
+            (
+                "heading",
+                {
+                    "text": "What is a micro-certification?",
+                    "level": "h2",
+                    "anchor": "",
+                },
+            ),
+            _paragraph(
+                "RMIT University in Australia provides a helpful description of "
+                "both digital credentials and micro-credentials, which fall under "
+                "the category of micro-certifications:"
+            ),
+            (
+                "quote",
+                {
+                    "quote": RMIT_QUOTE,
+                    "attribution": "RMIT University",
+                    "source_url": "",
+                },
+            ),
+            (
+                "heading",
+                {
+                    "text": "Why micro-certification now?",
+                    "level": "h2",
+                    "anchor": "",
+                },
+            ),
+            _paragraph(WHY_NOW),
+            (
+                "heading",
+                {
+                    "text": ECOSYSTEM_HEADING,
+                    "level": "h2",
+                    "anchor": "",
+                },
+            ),
+            _paragraph(ECOSYSTEM[0]),
+            _paragraph(ECOSYSTEM[1]),
+            ("paragraph", PROMISES),
+            ("heading", {"text": "Annual Forum", "level": "h2", "anchor": ""}),
+            _paragraph(FORUM),
+            ("paragraph", FORUM_LINKS),
+            (
+                "call_to_action",
+                {
+                    "heading": "Questions about the programme?",
+                    "text": "The Program Coordinator answers questions about "
+                    "micro-certification, the working group and the forum.",
+                    "page": None,
+                    "url": "",
+                    "button_text": "Contact the Program Coordinator",
+                },
+            ),
+        ],
+    )
     if home is None:
-        home = HomePage(
-            title="Micro-certification in Ontario",
-            slug="micro-certification",
-            intro=(
-                "A common framework and a community of practice for "
-                "micro-certification at Ontario colleges and universities."
-            ),
-            summary=(
-                "What micro-certification is, why it matters now, and how the "
-                "programme builds a harmonized micro-certification ecosystem."
-            ),
-            body=[
-                (
-                    "heading",
-                    {
-                        "text": "What is a micro-certification?",
-                        "level": "h2",
-                        "anchor": "",
-                    },
-                ),
-                _paragraph(
-                    "RMIT University in Australia provides a helpful description of "
-                    "both digital credentials and micro-credentials, which fall under "
-                    "the category of micro-certifications:"
-                ),
-                (
-                    "quote",
-                    {
-                        "quote": RMIT_QUOTE,
-                        "attribution": "RMIT University",
-                        "source_url": "",
-                    },
-                ),
-                (
-                    "heading",
-                    {
-                        "text": "Why micro-certification now?",
-                        "level": "h2",
-                        "anchor": "",
-                    },
-                ),
-                _paragraph(WHY_NOW),
-                (
-                    "heading",
-                    {
-                        "text": ECOSYSTEM_HEADING,
-                        "level": "h2",
-                        "anchor": "",
-                    },
-                ),
-                _paragraph(ECOSYSTEM[0]),
-                _paragraph(ECOSYSTEM[1]),
-                ("paragraph", PROMISES),
-                ("heading", {"text": "Annual Forum", "level": "h2", "anchor": ""}),
-                _paragraph(FORUM),
-                ("paragraph", FORUM_LINKS),
-                (
-                    "call_to_action",
-                    {
-                        "heading": "Questions about the programme?",
-                        "text": "The Program Coordinator answers questions about "
-                        "micro-certification, the working group and the forum.",
-                        "page": None,
-                        "url": "",
-                        "button_text": "Contact the Program Coordinator",
-                    },
-                ),
-            ],
-        )
+        home = seeded
         root.add_child(instance=home)
         home.save_revision().publish()
+    else:
+        refresh(
+            home,
+            HomePage,
+            {f: getattr(seeded, f) for f in ("title", "intro", "summary", "body")},
+        )
     site = Site.objects.filter(is_default_site=True).first()
     placeholder = Page.objects.filter(depth=2, slug="home").exclude(pk=home.pk).first()
     if site is None:

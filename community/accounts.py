@@ -87,6 +87,18 @@ def recently_authenticated_with(request, user, method):
     )
 
 
+def recently_signed_in(request):
+    """Whether the signed-in user proved who they are (password, code or
+    second factor) within allauth's reauthentication timeout."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return any(
+        recently_authenticated_with(request, user, method)
+        for method in account_settings.REAUTHENTICATION_METHODS
+    )
+
+
 def needs_enrolment(user):
     """A privileged account that has no authenticator yet."""
     return not is_mfa_enabled(user, SECOND_FACTORS) and is_privileged(user)

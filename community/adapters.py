@@ -63,6 +63,22 @@ class AccountAdapter(DefaultAccountAdapter):
             and needs_enrolment(login.user)
         )
 
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """Not in the first minutes after signing in.
+
+        allauth 65 counts only a reauthentication as recent, so a person who
+        has just typed their password (and a code) to sign in would be asked
+        for it again the moment they open their security settings. A sign-in
+        within ACCOUNT_REAUTHENTICATION_TIMEOUT is as fresh a proof."""
+        from allauth.core import context as allauth_context
+
+        from community.accounts import recently_signed_in
+
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = allauth_context.request
+        return request is None or not recently_signed_in(request)
+
     def get_login_stages(self):
         return [
             *super().get_login_stages(),

@@ -1,5 +1,6 @@
 """Demo catalogue: about 200 entries from 15 Ontario-style providers (idempotent)."""
 
+from cms import seed as cms_seed
 from cms.models import HomePage
 
 from .bench import generate
@@ -137,7 +138,7 @@ def provider_editor(stdout):
 
 
 def seed(stdout):
-    catalogue_page()
+    cms_seed.link_action(cms_seed.ACTION_CATALOGUE, page=catalogue_page())
     provider_editor(stdout)
     if MicroCredential.objects.filter(external_id__startswith=DEMO_PREFIX).exists():
         return

@@ -3,6 +3,7 @@
 import csv
 import json
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
@@ -209,7 +210,9 @@ def entry_parts(request, slug):
     if pk is None:
         raise Http404
     http_cache.cache_publicly(request, f"credential-{pk}")
-    site_root = f"{request.scheme}://{request.get_host()}"
+    # The head names the entry's public address (SITE_URL), never the host
+    # the request came in on (http://localhost/ behind a proxy).
+    site_root = settings.SITE_URL
 
     def render_parts():
         credential = _visible_credential(request, slug)
@@ -217,7 +220,7 @@ def entry_parts(request, slug):
             "credential": credential,
             "site_root": site_root,
             **entry_links(credential),
-            "jsonld": mark_safe(script_json(course_jsonld(credential, request))),  # noqa: S308
+            "jsonld": mark_safe(script_json(course_jsonld(credential))),  # noqa: S308
         }
         return {
             "title": credential.title,

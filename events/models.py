@@ -106,6 +106,7 @@ class EventIndexPage(RoutablePageMixin, IndexPageMixin, Page):
             .public()
             .with_seat_counts()
             .select_related("social_image")
+            .prefetch_related("social_image__renditions")
         )
 
     @cached_property
@@ -545,6 +546,8 @@ class WebinarIndexPage(IndexPageMixin, Page):
             WebinarPage.objects.child_of(self)
             .live()
             .public()
+            .select_related("social_image")
+            .prefetch_related("social_image__renditions")
             .order_by("-recorded_on", "-pk")
         )
 

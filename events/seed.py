@@ -317,12 +317,29 @@ def seed(stdout):
         .first()
     )
     if forum is not None:
+        cms_seed.give_image(
+            forum,
+            cms_seed.demo_image(
+                "Forum card",
+                "",  # decorative: the card's title says what it is
+                ("#083a66", "#2a7ab8"),
+            ),
+        )
         cms_seed.link_phrase(cms_seed.SEE_FORUM, page=forum)
         cms_seed.link_phrase(
             cms_seed.REGISTER_FORUM, href=forum.get_url() + "#register"
         )
+        cms_seed.link_action(cms_seed.ACTION_FORUM, href=forum.get_url() + "#register")
     webinar = WebinarPage.objects.child_of(webinars).filter(
         slug="eoi-webinar-2019-10-23"
     )
     if webinar.exists():
+        cms_seed.give_image(
+            webinar.get(),
+            cms_seed.demo_image(
+                "EOI webinar title slide",
+                "Title slide of the micro-certification EOI webinar",
+                ("#5c1035", "#a3195b"),
+            ),
+        )
         cms_seed.link_phrase(cms_seed.VIEW_WEBINAR, page=webinar.get())

@@ -70,7 +70,8 @@ class FrameworkIndexPage(RoutablePageMixin, IndexPageMixin, Page):
             FrameworkPage.objects.child_of(self)
             .visible_to(user)
             .annotate(version_date=Subquery(latest.values("published_at")[:1]))
-            .prefetch_related("tagged_items__tag")
+            .select_related("social_image")
+            .prefetch_related("tagged_items__tag", "social_image__renditions")
             .order_by(models.F("version_date").desc(nulls_last=True), "-pk")
         )
         if document_type:

@@ -245,6 +245,11 @@ def framework_page(index, member, *, submit=True):
             "micro-certifications, and the five principles behind them."
         ),
         body=framework_body(scope_text=SCOPE_1_0, review_text=REVIEW_1_0),
+        social_image=cms_seed.demo_image(
+            "Framework cover",
+            "Cover of the micro-certification framework: a ring of small steps",
+            ("#0b4f8a", "#1b6e3a"),
+        ),
     )
     index.add_child(instance=page)
     page.tags.add("Assessment", "Labour market", "Quality")
@@ -310,6 +315,7 @@ def seed(stdout):
     framework = framework_page(index, member)
     live = FrameworkPage.objects.get(pk=framework.pk)
     cms_seed.link_phrase(cms_seed.DOWNLOAD_FRAMEWORK, href=live.get_url() + "pdf/")
+    cms_seed.link_action(cms_seed.ACTION_FRAMEWORK, href=live.get_url() + "pdf/")
     stdout.write(
         f"Framework demo: working-group member {WORKING_GROUP_EMAIL} / "
         f"{WORKING_GROUP_PASSWORD} drafts in the admin."

@@ -64,6 +64,13 @@ KINDS = {
     "discussions": _("Discussions"),
     "catalogue": _("Catalogue"),
 }
+# What a visitor calls one hit of each kind that is not a page (a page names
+# its own kind: `page_kind`), shown with every hit and suggestion.
+HIT_KINDS = {
+    "documents": _("Document"),
+    "discussions": _("Discussion"),
+    "catalogue": _("Micro-credential"),
+}
 # Hits of each kind shown on the grouped (unfiltered) results page.
 GROUP_SIZE = 3
 PER_PAGE = 10
@@ -89,6 +96,12 @@ class SiteHit:
     snippet: str = ""
     meta: str = ""
     promoted: bool = False
+
+    @property
+    def label(self):
+        """The hit's kind in a visitor's words ("Document"); "" for a page,
+        whose `meta` already names its kind ("Framework", "Event")."""
+        return HIT_KINDS.get(self.kind, "")
 
 
 @dataclass
@@ -499,19 +512,19 @@ class DatabaseSiteEngine:
             return []
         per_kind = max(2, limit // 2)
         found = [
-            (page.title, page.url, KINDS["pages"])
+            (page.title, page.url, page_kind(page.specific_class))
             for page in visible_pages()
             .filter(title__icontains=text)
             .order_by("title")[:per_kind]
         ]
         found += [
-            (document.title, document.url, KINDS["documents"])
+            (document.title, document.url, HIT_KINDS["documents"])
             for document in visible_documents(user)
             .filter(title__icontains=text)
             .order_by("title")[:per_kind]
         ]
         found += [
-            (thread.title, thread.get_absolute_url(), KINDS["discussions"])
+            (thread.title, thread.get_absolute_url(), HIT_KINDS["discussions"])
             for thread in visible_threads(user)
             .filter(title__icontains=text)
             .order_by("-last_activity_at")[:per_kind]
@@ -520,7 +533,7 @@ class DatabaseSiteEngine:
         # index, which needs three letters to look inside a title.
         lookup = "title__icontains" if len(text) > 2 else "title__istartswith"
         found += [
-            (entry.title, entry.get_absolute_url(), KINDS["catalogue"])
+            (entry.title, entry.get_absolute_url(), HIT_KINDS["catalogue"])
             for entry in visible_catalogue(user)
             .filter(**{lookup: text})
             .order_by("title")[:per_kind]

@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.encoding import escape_uri_path
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Page, Site
 
@@ -61,14 +62,21 @@ def main_menu(context):
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context, page):
-    """A Wagtail page's absolute URL, "" for anything else or a page without one.
+    """The address search engines and link previews should name for this view.
 
-    Unlike `page.full_url`, it builds the URL with the request, which keeps
-    the sites' root paths for the rest of the request.
+    A Wagtail page's absolute URL ("" for a page without one); for any other
+    view (catalogue entries, search, account pages) the request's path on
+    SITE_URL, without the query string. Never the address the request came
+    in on (http://localhost/ behind a proxy). Unlike `page.full_url`, it
+    builds a page's URL with the request, which keeps the sites' root paths
+    for the rest of the request.
     """
+    request = context.get("request")
     if not isinstance(page, Page):
-        return ""
-    parts = page.get_url_parts(request=context.get("request"))
+        if request is None:
+            return ""
+        return absolute_url(escape_uri_path(request.path))
+    parts = page.get_url_parts(request=request)
     if parts is None:
         return ""
     _site_id, root_url, page_path = parts

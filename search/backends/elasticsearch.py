@@ -46,11 +46,13 @@ from ..registry import (
     visible_to,
 )
 from ..site import (
+    HIT_KINDS,
     KINDS,
     DatabaseSiteEngine,
     SearchUnavailable,
     SiteHit,
     highlight,
+    page_kind,
     wagtail_page_search,
     with_query_completions,
 )
@@ -928,7 +930,11 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
                     continue
                 raise SearchUnavailable(str(exc)) from exc
             found += [
-                {"label": hit.title, "url": hit.url, "kind": str(KINDS[kind])}
+                {
+                    "label": hit.title,
+                    "url": hit.url,
+                    "kind": str(HIT_KINDS.get(kind) or KINDS[kind]),
+                }
                 for hit in response
             ]
         found += [
@@ -949,7 +955,11 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
                 pk__in=[int(pk) for pk in visible_keys("pages", user)]
             ).autocomplete(text, operator="and")
             found += [
-                {"label": page.title, "url": page.url, "kind": str(KINDS["pages"])}
+                {
+                    "label": page.title,
+                    "url": page.url,
+                    "kind": page_kind(page.specific_class),
+                }
                 for page in pages[:size]
             ]
             visible = list(visible_to("documents", user).values_list("pk", flat=True))
@@ -959,7 +969,11 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
                 .autocomplete(text, operator="and")
             )
             found += [
-                {"label": doc.title, "url": doc.url, "kind": str(KINDS["documents"])}
+                {
+                    "label": doc.title,
+                    "url": doc.url,
+                    "kind": str(HIT_KINDS["documents"]),
+                }
                 for doc in files[:size]
             ]
             return 0, found
@@ -971,7 +985,7 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
 
         entries = visible_catalogue(user).filter(title__icontains=text[:100])
         return [
-            (entry, str(KINDS["catalogue"]))
+            (entry, str(HIT_KINDS["catalogue"]))
             for entry in entries.order_by("title")[: max(2, limit // 2)]
         ]
 

@@ -29,6 +29,8 @@ def test_coordinator_enrols_a_second_factor_on_first_sign_in(
 
     page.wait_for_url("**/community/two-factor/enrol/")
     axe_check(page)
+    # The password was just typed: the set-up does not ask for it again.
+    assert page.locator("main input[type=password]").count() == 0
     secret = page.locator("main code").inner_text()
     page.get_by_label("Code from your authenticator app").fill("000000")
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
@@ -38,6 +40,11 @@ def test_coordinator_enrols_a_second_factor_on_first_sign_in(
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     page.wait_for_url("**/admin/")
     assert "Dashboard" in page.content()
+    # Right after signing in, the account's security pages open without
+    # asking for the password (or a code) once more.
+    page.goto("/accounts/2fa/recovery-codes/generate/")
+    assert "/accounts/reauthenticate" not in page.url
+    assert page.locator("main input[type=password]").count() == 0
 
 
 def test_member_proves_their_email_before_adding_an_authenticator(

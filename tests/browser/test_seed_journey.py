@@ -6,6 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from cms import seed as cms_seed
+from credentials import seed as credentials_seed
 from events import seed as events_seed
 from frameworks import seed as frameworks_seed
 
@@ -16,6 +17,9 @@ pytestmark = pytest.mark.browser
 def demo(transactional_db, home_page):
     frameworks_seed.seed(io.StringIO())
     events_seed.seed(io.StringIO())
+    cms_seed.link_action(
+        cms_seed.ACTION_CATALOGUE, page=credentials_seed.catalogue_page()
+    )
 
 
 def test_every_promise_on_the_home_page_leads_where_it_says(page, demo, axe_check):
@@ -62,7 +66,8 @@ def test_every_promise_on_the_home_page_leads_where_it_says(page, demo, axe_chec
 
     # 4. Its registration.
     page.goto("/")
-    page.get_by_role("link", name=cms_seed.REGISTER_FORUM).click()
+    # The promise in the text (the button above says the same).
+    page.get_by_role("link", name=cms_seed.REGISTER_FORUM).last.click()
     page.wait_for_url("**/events/micro-certification-forum-*/#register")
     assert page.locator("#register form").is_visible()
     assert page.get_by_role("button", name="Register").is_visible()
@@ -92,3 +97,40 @@ def test_the_ecosystem_and_forum_pages_keep_the_same_promises(page, demo, axe_ch
     page.goto("/annual-forum/")
     page.get_by_role("link", name=cms_seed.REGISTER_FORUM).click()
     page.wait_for_url("**/events/micro-certification-forum-*/#register")
+
+
+def test_the_home_pages_buttons_lead_to_the_forum_the_framework_and_the_catalogue(
+    page, demo, axe_check
+):
+    page.goto("/")
+    buttons = page.locator("main .actions a")
+    assert buttons.all_inner_texts() == list(cms_seed.ACTIONS)
+    # They come before the page's text, right under its introduction.
+    assert page.evaluate(
+        """() => {
+            const actions = document.querySelector("main .actions");
+            const heading = document.querySelector("main h2");
+            return Boolean(actions.compareDocumentPosition(heading)
+                & Node.DOCUMENT_POSITION_FOLLOWING);
+        }"""
+    )
+    axe_check(page)
+
+    page.get_by_role("link", name=cms_seed.ACTION_FORUM, exact=True).first.click()
+    page.wait_for_url("**/events/micro-certification-forum-*/#register")
+    assert page.get_by_role("button", name="Register").is_visible()
+
+    page.goto("/")
+    href = page.get_by_role(
+        "link", name=cms_seed.ACTION_FRAMEWORK, exact=True
+    ).get_attribute("href")
+    response = page.request.get(href)
+    assert response.headers["content-type"] == "application/pdf"
+    text = " ".join(
+        PdfReader(io.BytesIO(response.body())).pages[0].extract_text().split()
+    )
+    assert frameworks_seed.FRAMEWORK_TITLE in text
+
+    page.get_by_role("link", name=cms_seed.ACTION_CATALOGUE, exact=True).click()
+    page.wait_for_url("**/catalogue/")
+    assert page.locator("h1").inner_text() == "Catalogue of micro-credentials"

@@ -164,3 +164,46 @@ def test_the_main_navigation_fits_one_row_on_a_laptop(page, demo):
     )
     assert len(tops) >= 5 and len(set(tops)) == 1
     assert _overflow(page) <= 0
+
+
+ACCOUNT_PAGES = (
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/accounts/2fa/",
+)
+
+
+def test_every_page_type_passes_axe_on_a_phone_and_a_desktop(page, demo, axe_check):
+    paths = _page_types()
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in paths:
+            page.goto(path)
+            axe_check(page)
+
+
+def test_a_members_account_pages_fit_a_phone_and_pass_axe(page, demo, axe_check):
+    from tests.conftest import PASSWORD, make_user
+
+    member = make_user("mina@example.org")
+    page.set_viewport_size({"width": 320, "height": 667})
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", member.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url("**/")
+    for path in ACCOUNT_PAGES:
+        page.goto(path)
+        assert "/accounts/login" not in page.url, path
+        assert _overflow(page) <= 0, path
+        axe_check(page)
+
+
+def test_the_main_navigation_fits_one_row_at_1280(page, demo):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for path in ("/", f"/frameworks/{frameworks_seed.FRAMEWORK_SLUG}/", "/catalogue/"):
+        page.goto(path)
+        tops = page.locator(".main-nav a").evaluate_all(
+            "links => new Set(links.map(a => Math.round(a.getBoundingClientRect().top))).size"
+        )
+        assert tops == 1, path

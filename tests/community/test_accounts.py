@@ -59,6 +59,10 @@ def test_the_whole_account_journey(client, home_page):
     assert "new@example.org" in page.content.decode()
     client.post(confirm_url)
     assert user.emailaddress_set.get().verified
+    # Confirmed in the browser that signed up: signed in at once.
+    assert _signed_in(client)
+    client.post("/accounts/logout/")
+    assert not _signed_in(client)
 
     # Now signing in works, and signing out too.
     response = client.post(
@@ -90,6 +94,30 @@ def test_the_whole_account_journey(client, home_page):
         "/accounts/login/", {"login": "new@example.org", "password": NEW_PASSWORD}
     )
     assert _signed_in(client)
+
+
+def test_confirming_signs_in_only_the_browser_that_signed_up(
+    client, home_page, django_user_model
+):
+    from django.test import Client
+
+    signup(client)
+    confirm_url = _link(mail.outbox[0], "/accounts/confirm-email/")
+    # The link opened in another browser confirms the address, nothing more.
+    elsewhere = Client()
+    elsewhere.post(confirm_url)
+    user = django_user_model.objects.get(email="new@example.org")
+    assert user.emailaddress_set.get().verified
+    assert not _signed_in(elsewhere)
+    assert not _signed_in(client)
+
+
+def test_confirming_in_the_same_browser_lands_signed_in(client, home_page):
+    signup(client)
+    confirm_url = _link(mail.outbox[0], "/accounts/confirm-email/")
+    response = client.post(confirm_url, follow=True)
+    assert _signed_in(client)
+    assert "Sign out" in response.content.decode()
 
 
 def test_weak_password_gets_a_clear_error_and_creates_nobody(client, home_page):

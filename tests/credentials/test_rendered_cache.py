@@ -174,13 +174,18 @@ def test_changes_to_an_entry_show_on_its_page_at_once(client, entry):
     other.delete()
 
 
-def test_an_entry_page_names_the_host_it_was_asked_on(client, entry, settings):
-    settings.ALLOWED_HOSTS = ["testserver", "catalogue.example.org"]
+def test_an_entry_page_names_the_sites_address_whatever_host_it_was_asked_on(
+    client, entry, settings
+):
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+    settings.SITE_URL = "https://micro.example.org"
     url = entry.get_absolute_url()
-    _get(client, url)
-    html = client.get(url, HTTP_HOST="catalogue.example.org").content.decode()
-    assert f'rel="canonical" href="http://catalogue.example.org{url}"' in html
-    assert '"url": "http://catalogue.example.org' in html
+    for host in ("testserver", "localhost"):
+        html = client.get(url, HTTP_HOST=host).content.decode()
+        assert f'rel="canonical" href="https://micro.example.org{url}"' in html
+        assert f'og:url" content="https://micro.example.org{url}"' in html
+        assert f'"url": "https://micro.example.org{url}"' in html
+        assert "localhost" not in html and "testserver" not in html
 
 
 def test_the_api_list_is_kept_until_the_catalogue_changes(client, entry, settings):

@@ -34,3 +34,34 @@ def test_pages_are_named_framework_event_webinar_or_page(client, seeded):
     assert not {"Standard page", "Event page", "Framework document"} & set(
         kinds.values()
     )
+
+
+def test_documents_discussions_and_entries_are_named_in_a_visitors_words(
+    client, home_page, django_capture_on_commit_callbacks
+):
+    from community.models import Space
+
+    from .test_site import add_document, add_entry, add_thread
+
+    space = Space.objects.create(name="Open forum", slug="open", visibility="public")
+    with django_capture_on_commit_callbacks(execute=True):
+        add_document("Pangolin report", ["Notes on the pangolin pilot."])
+        add_thread(space, "Pangolin pilot", "How did the pangolin pilot go?")
+        add_entry("Pangolin care", description="Caring for pangolins.")
+    response = client.get("/search/", {"q": "pangolin"})
+    groups = response.context["result"].groups
+    assert [hit.label for hit in groups["documents"]] == ["Document"]
+    assert [hit.label for hit in groups["discussions"]] == ["Discussion"]
+    assert [hit.label for hit in groups["catalogue"]] == ["Micro-credential"]
+    html = response.text
+    assert '<span class="search-hit__kind">Document</span> · PDF' in html
+    assert '<span class="search-hit__kind">Discussion</span> · Open forum' in html
+    assert (
+        '<span class="search-hit__kind">Micro-credential</span> · Seneca Polytechnic'
+    ) in html
+    # Suggestions name each title's kind the same way.
+    suggestions = client.get("/search/suggest", {"q": "pangolin"}).json()
+    kinds = {item["label"]: item["kind"] for item in suggestions["suggestions"]}
+    assert kinds["Pangolin report"] == "Document"
+    assert kinds["Pangolin pilot"] == "Discussion"
+    assert kinds["Pangolin care"] == "Micro-credential"

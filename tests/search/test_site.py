@@ -355,7 +355,7 @@ def test_suggestions_as_you_type_list_visible_titles(client, home_page, commit):
     assert "Micro-certification forum 2026" in labels
     assert "Forum travel grants" in labels
     assert "Forum draft agenda" not in labels
-    assert {"label": page.title, "url": page.url, "kind": "Pages"} in suggestions
+    assert {"label": page.title, "url": page.url, "kind": "Page"} in suggestions
     assert client.get("/search/suggest", {"q": "f"}).json() == {"suggestions": []}
 
 
