@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -15,6 +14,7 @@ from events import views as events_views
 
 from . import esi, page_passwords, views
 from .api import api
+from .sitemaps import LocalizedSitemap
 
 # The Django admin signs in through allauth too, so it cannot skip verification
 # or two-factor sign-in.
@@ -40,7 +40,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"wagtail": WagtailSitemap, "catalogue": CredentialSitemap}},
+        {"sitemaps": {"wagtail": LocalizedSitemap, "catalogue": CredentialSitemap}},
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
