@@ -1,5 +1,6 @@
 """Pages and settings shared by the whole site."""
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q
@@ -128,6 +129,12 @@ class HomePage(BasePageMixin, Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    @classmethod
+    def default(cls):
+        """The home page in the site's default language (English): the root of
+        the tree that the other languages' home pages translate (issue 21)."""
+        return cls.objects.get(locale__language_code=settings.LANGUAGE_CODE)
 
     def route(self, request, path_components):
         """Find the deepest page on the path, then let it route.

@@ -269,7 +269,7 @@ def _webinar(index, speakers, stdout):
         transcript=TRANSCRIPT.strip(),
     )
     framework = (
-        HomePage.objects.get().get_descendants().filter(slug="frameworks").first()
+        HomePage.default().get_descendants().filter(slug="frameworks").first()
     )
     if framework is not None:
         webinar.related_links = [("page", framework)]
@@ -285,7 +285,7 @@ def _webinar(index, speakers, stdout):
 
 
 def seed(stdout):
-    home = HomePage.objects.get()
+    home = HomePage.default()
     events, _ = _child(
         home,
         EventIndexPage,

@@ -166,7 +166,7 @@ def home_page(db):
     seed.seed(stdout=open(os.devnull, "w"))  # noqa: SIM115
     from cms.models import HomePage
 
-    return HomePage.objects.get()
+    return HomePage.default()
 
 
 @pytest.fixture
