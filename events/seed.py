@@ -268,9 +268,7 @@ def _webinar(index, speakers, stdout):
         captions_language="en",
         transcript=TRANSCRIPT.strip(),
     )
-    framework = (
-        HomePage.default().get_descendants().filter(slug="frameworks").first()
-    )
+    framework = HomePage.default().get_descendants().filter(slug="frameworks").first()
     if framework is not None:
         webinar.related_links = [("page", framework)]
     index.add_child(instance=webinar)
