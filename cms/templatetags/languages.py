@@ -12,6 +12,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from wagtail.models import Page
 
@@ -108,3 +109,13 @@ def hreflang_alternates(context):
     exist, when there are at least two (a page alone has no alternate)."""
     versions = [v for v in language_versions(context) if v.translated]
     return versions if len(versions) > 1 else []
+
+
+@register.filter
+def lang_attr(language_code):
+    """` lang="fr"` for text in one of the site's languages (a catalogue entry
+    shown in a list of the other language: WCAG 3.1.2), "" for anything else
+    (a bilingual entry, "en-fr", has no single language)."""
+    if language_code in dict(settings.LANGUAGES):
+        return format_html(' lang="{}"', language_code)
+    return ""
