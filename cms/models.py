@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
@@ -301,13 +302,19 @@ class ContactPage(BasePageMixin, AbstractEmailForm):
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
     coordinator_name = models.CharField(
-        max_length=120, blank=True, default="Program Coordinator"
+        # gettext_noop: the default, kept in English, is shown translated
+        # (templates/includes/footer.html) until staff change it.
+        max_length=120,
+        blank=True,
+        default=gettext_noop("Program Coordinator"),
     )
     coordinator_email = models.EmailField(
         blank=True, help_text=_("Contact form submissions are sent here.")
     )
     organisation_name = models.CharField(
-        max_length=200, blank=True, default="Micro-certification programme"
+        max_length=200,
+        blank=True,
+        default=gettext_noop("Micro-certification programme"),
     )
     footer_text = RichTextField(blank=True, features=["bold", "italic", "link"])
     address = models.TextField(blank=True)

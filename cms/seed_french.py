@@ -348,6 +348,9 @@ def seed(stdout):
         ],
     )
 
+    # Read again: the pages added under it changed its row (numchild), and a
+    # revision published from a stale copy would write the old values back.
+    home = HomePage.objects.get(pk=home.pk)
     if not home.body:
         home.body = [
             _heading("Qu'est-ce qu'une microcertification?"),

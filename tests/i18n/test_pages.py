@@ -167,3 +167,23 @@ def test_private_french_page_stays_out_of_the_sitemap_and_switcher(client, frenc
     response = client.get("/fr/confidentialite/")
     assert response.status_code == 302  # to sign in
     assert switcher(client.get("/privacy/"))["fr"]["href"] == "/fr/"
+
+
+def main_menu(response):
+    html = response.content.decode()
+    nav = re.search(r'<nav class="main-nav".*?</nav>', html, re.S).group(0)
+    return re.findall(r'<a href="([^"]*)"[^>]*>([^<]*)</a>', nav)
+
+
+def test_each_language_has_its_own_menu_and_site_map(client, french_site):
+    english = main_menu(client.get("/"))
+    assert ("/contact/", "Contact") in english
+    french = main_menu(client.get("/fr/"))
+    assert ("/fr/nous-joindre/", "Nous joindre") in french
+    assert all(href.startswith("/fr/") for href, _title in french)
+    # The English menu, kept in the cache, is not served to French pages.
+    assert main_menu(client.get("/")) == english
+
+    site_map = client.get("/fr/site-map/").content.decode()
+    assert 'href="/fr/forum-annuel/"' in site_map
+    assert 'href="/annual-forum/"' not in site_map
