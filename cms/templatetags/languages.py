@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 register = template.Library()
 
@@ -48,10 +50,15 @@ def content_language(context):
 def _page_translations(page, request):
     """{language code: URL} of the live, public versions of `page` (itself
     included), in one query."""
+    # Wagtail's .public() reads every view restriction first (a query of its
+    # own); this asks for the pages' own and their ancestors' in the same one.
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
     versions = (
         Page.objects.filter(translation_key=page.translation_key)
         .live()
-        .public()
+        .exclude(Exists(restricted))
         .select_related("locale")
         .only("url_path", "locale__language_code", "path", "depth")
     )
