@@ -120,9 +120,12 @@ def hreflang_alternates(context):
 
 @register.filter
 def lang_attr(language_code):
-    """` lang="fr"` for text in one of the site's languages (a catalogue entry
-    shown in a list of the other language: WCAG 3.1.2), "" for anything else
-    (a bilingual entry, "en-fr", has no single language)."""
-    if language_code in dict(settings.LANGUAGES):
+    """` lang="fr"` for text in the site's other language than the page's (a
+    French catalogue entry in an English list: WCAG 3.1.2); "" for text in
+    the page's language or in no single one (a bilingual entry, "en-fr").
+    Fragments kept in a cache are kept per language (credentials.search)."""
+    if language_code in dict(settings.LANGUAGES) and (
+        language_code != translation.get_language()
+    ):
         return format_html(' lang="{}"', language_code)
     return ""

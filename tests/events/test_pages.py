@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from events import services
 from events.models import AgendaSession, Registration, Speaker
@@ -492,8 +492,16 @@ def test_event_dates_follow_the_visitors_language(client, make_event):
         start=datetime(2031, 5, 14, 13, 0, tzinfo=UTC),
         end=datetime(2031, 5, 14, 21, 0, tzinfo=UTC),
     )
-    english = client.get(event.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    french = client.get(event.url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    # The page's language is its address's (issue 21): its French translation,
+    # at /fr/…, shows French dates; a French browser on the English page
+    # reads English ones.
+    french_page = event.copy_for_translation(
+        Locale.objects.get(language_code="fr"), copy_parents=True
+    )
+    french_page.save_revision().publish()
+    english = client.get(event.url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    french = client.get(french_page.url).content.decode()
+    assert french_page.url.startswith("/fr/")
     assert "May 14, 2031" in english
     assert "14 mai 2031" in french
 

@@ -53,3 +53,13 @@ def test_bilingual_entry_claims_no_single_language(client, db):
         r'<h3 class="result__title"([^>]*)><a [^>]*>Bilingual Leadership', html
     )
     assert title and title.group(1) == ""
+
+
+def test_english_entry_on_a_french_page_is_marked_english(client, db):
+    make_credential("Applied Data Analysis", description="A practical course.")
+    html = client.get("/fr/catalogue/").content.decode()
+    assert re.search(r'<html lang="fr"', html)
+    assert re.search(
+        r'<h3 class="result__title" lang="en"><a [^>]*>Applied Data Analysis</a>',
+        html,
+    )
