@@ -21,7 +21,18 @@ def switcher(response):
     html = response.content.decode()
     nav = re.search(r'<nav class="language-nav".*?</nav>', html, re.S).group(0)
     return {
-        match["lang"]: match
+        match["lang"]: {
+            **match.groupdict(),
+            # What is read out: the language's name and any note (the short
+            # code shown on phones is aria-hidden).
+            "text": re.sub(
+                r"<[^>]+>",
+                "",
+                re.sub(
+                    r'<span[^>]*aria-hidden="true"[^>]*>.*?</span>', "", match["text"]
+                ),
+            ),
+        }
         for match in re.finditer(
             r'<a href="(?P<href>[^"]*)" lang="(?P<lang>[^"]*)" '
             r'hreflang="(?P<hreflang>[^"]*)"(?P<current> aria-current="true")?>'
