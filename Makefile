@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check migrate seed bench bench-quick serve worker clean
+.PHONY: run test lint format check migrate seed messages bench bench-quick serve worker clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,13 @@ migrate: $(STAMP)
 seed: migrate
 	$(MANAGE) seed_demo
 
+## The interface's translations (locale/*/LC_MESSAGES/django.po -> .mo); needs
+## GNU gettext (msgfmt)
+messages: $(STAMP)
+	$(MANAGE) compilemessages --ignore=.venv --ignore=staticfiles -v0
+
 ## The local demo on SQLite with seeded content at http://127.0.0.1:8000
-run: seed
+run: seed messages
 	$(MANAGE) runserver 127.0.0.1:8000
 
 lint: $(STAMP)
@@ -37,13 +42,13 @@ check: $(STAMP)
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
 
 ## The whole suite: lint, system checks, migrations, pytest
-test: lint check
+test: lint check messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 ## Production serving: needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (README).
 ## Varnish on PORT (8000) in front of gunicorn on 127.0.0.1:BACKEND_PORT (8001);
 ## Ctrl-C stops both (deploy/edge.py, docs/deployment.md)
-serve: $(STAMP)
+serve: $(STAMP) messages
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) migrate --noinput
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(PY) deploy/edge.py

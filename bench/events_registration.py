@@ -86,7 +86,7 @@ def prepare(people, seats):
         cms_seed.seed(devnull)
     from cms.models import HomePage
 
-    home = HomePage.objects.get()
+    home = HomePage.default()
     index = home.get_children().filter(slug="events").first()
     if index is None:
         index = EventIndexPage(title="Events", slug="events")

@@ -585,7 +585,7 @@ def storm_event():
     from cms.models import HomePage
     from events.models import EventIndexPage, EventPage, Registration
 
-    home = HomePage.objects.get()
+    home = HomePage.default()
     index = home.get_children().filter(slug=BENCH_EVENTS_SLUG).first()
     if index is None:
         index = EventIndexPage(title="Benchmark events", slug=BENCH_EVENTS_SLUG)

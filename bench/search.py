@@ -102,7 +102,7 @@ def ensure_credentials(count):
 def ensure_pages(count):
     from cms.models import HomePage, StandardPage
 
-    home = HomePage.objects.get()
+    home = HomePage.default()
     parent = home.get_children().filter(slug=BENCH_PAGES).first()
     if parent is None:
         parent = StandardPage(title="Search benchmark pages", slug=BENCH_PAGES)

@@ -66,7 +66,7 @@ def seed_pages(count, stdout):
     """`count` published StandardPages under /bench-pages/ (not in the menu)."""
     from cms.models import HomePage, StandardPage
 
-    home = HomePage.objects.get()
+    home = HomePage.default()
     index = home.get_children().filter(slug=BENCH_PAGES_SLUG).first()
     if index is None:
         index = StandardPage(
@@ -176,7 +176,7 @@ def seed_events(events, registrations, stdout):
     EventPage = apps.get_model("events", "EventPage")
     Registration = apps.get_model("events", "Registration")
 
-    home = HomePage.objects.get()
+    home = HomePage.default()
     index = home.get_children().filter(slug=BENCH_EVENTS_SLUG).first()
     if index is None:
         index = EventIndexPage(

@@ -14,3 +14,8 @@ class CmsConfig(AppConfig):
         from .exports import protect_wagtail_exports
 
         protect_wagtail_exports()
+
+        # Wagtail's Locale lookups from the cache (cms/locales.py).
+        from . import locales
+
+        locales.connect()

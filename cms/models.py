@@ -1,10 +1,12 @@
 """Pages and settings shared by the whole site."""
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
@@ -128,6 +130,12 @@ class HomePage(BasePageMixin, Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    @classmethod
+    def default(cls):
+        """The home page in the site's default language (English): the root of
+        the tree that the other languages' home pages translate (issue 21)."""
+        return cls.objects.get(locale__language_code=settings.LANGUAGE_CODE)
 
     def route(self, request, path_components):
         """Find the deepest page on the path, then let it route.
@@ -294,13 +302,19 @@ class ContactPage(BasePageMixin, AbstractEmailForm):
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
     coordinator_name = models.CharField(
-        max_length=120, blank=True, default="Program Coordinator"
+        # gettext_noop: the default, kept in English, is shown translated
+        # (templates/includes/footer.html) until staff change it.
+        max_length=120,
+        blank=True,
+        default=gettext_noop("Program Coordinator"),
     )
     coordinator_email = models.EmailField(
         blank=True, help_text=_("Contact form submissions are sent here.")
     )
     organisation_name = models.CharField(
-        max_length=200, blank=True, default="Micro-certification programme"
+        max_length=200,
+        blank=True,
+        default=gettext_noop("Micro-certification programme"),
     )
     footer_text = RichTextField(blank=True, features=["bold", "italic", "link"])
     address = models.TextField(blank=True)

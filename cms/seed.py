@@ -119,7 +119,7 @@ def link_action(text, *, page=None, href=""):
     The buttons block comes first in the home page's body; a home page seeded
     before it existed gets it now. Publishes only when something changed.
     """
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
     if home is None:
         return
     body = home.body
@@ -262,7 +262,7 @@ def _child(parent, model, slug, **fields):
 def home_page():
     """The site's home page, replacing Wagtail's placeholder on a fresh database."""
     root = Page.get_first_root_node()
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
     seeded = HomePage(
         title="Micro-certification in Ontario",
         slug="micro-certification",

@@ -91,11 +91,13 @@ def site_map(request):
     site = Site.find_for_request(request)
     tree = []
     if site is not None:
+        # The tree of the address's language (its translation of the root).
+        root = site.root_page.localized
         pages = (
             Page.objects.live()
             .public()
-            .descendant_of(site.root_page, inclusive=True)
-            .filter(depth__lte=site.root_page.depth + 2)
+            .descendant_of(root, inclusive=True)
+            .filter(depth__lte=root.depth + 2)
             .order_by("path")
         )
         nodes = {}

@@ -11,7 +11,7 @@ DEMO_COUNT = 200
 
 
 def catalogue_page():
-    home = HomePage.objects.get()
+    home = HomePage.default()
     page = CatalogueIndexPage.objects.first()
     if page is None:
         page = CatalogueIndexPage(

@@ -40,7 +40,7 @@ RELATED_LIMIT = 4
 # more in each further round (only when many candidates are not public).
 RELATED_FIRST_ROUND = 50
 # What a card linking to another entry shows.
-CARD_FIELDS = ("title", "slug", "provider__name")
+CARD_FIELDS = ("title", "slug", "language", "provider__name")
 
 
 # The tag (cms.http_cache) of every response made from the catalogue's entries:

@@ -268,9 +268,7 @@ def _webinar(index, speakers, stdout):
         captions_language="en",
         transcript=TRANSCRIPT.strip(),
     )
-    framework = (
-        HomePage.objects.get().get_descendants().filter(slug="frameworks").first()
-    )
+    framework = HomePage.default().get_descendants().filter(slug="frameworks").first()
     if framework is not None:
         webinar.related_links = [("page", framework)]
     index.add_child(instance=webinar)
@@ -285,7 +283,7 @@ def _webinar(index, speakers, stdout):
 
 
 def seed(stdout):
-    home = HomePage.objects.get()
+    home = HomePage.default()
     events, _ = _child(
         home,
         EventIndexPage,

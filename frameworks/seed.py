@@ -206,7 +206,7 @@ def working_group_member():
 
 
 def index_page():
-    home = HomePage.objects.get()
+    home = HomePage.default()
     index = home.get_children().filter(slug="frameworks").first()
     if index is not None:
         return index.specific

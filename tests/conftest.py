@@ -80,7 +80,8 @@ def ensure_wagtail_tree():
     from django.apps import apps
     from wagtail.models import Collection, Locale, Page
 
-    Locale.objects.get_or_create(language_code="en")
+    for language_code in ("en", "fr"):
+        Locale.objects.get_or_create(language_code=language_code)
     if not Collection.get_first_root_node():
         Collection.add_root(name="Root")
     if not Page.get_first_root_node():
@@ -165,7 +166,7 @@ def home_page(db):
     seed.seed(stdout=open(os.devnull, "w"))  # noqa: SIM115
     from cms.models import HomePage
 
-    return HomePage.objects.get()
+    return HomePage.default()
 
 
 @pytest.fixture

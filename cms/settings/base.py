@@ -5,7 +5,6 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -34,6 +33,8 @@ INSTALLED_APPS = [
     "community",
     "credentials",
     "search",
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -241,8 +242,12 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
+# English and French (issue 21). French is "fr", not "fr-ca": its URLs are
+# /fr/…, and Django, Wagtail and allauth ship their French as "fr"; our own
+# catalogue (locale/fr/) is written in Canadian French. English stays at /….
+# Each language is named in its own language in the switcher.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Toronto"
 USE_I18N = True
@@ -326,7 +331,10 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # The embed's size comes from site.css: Wagtail's responsive wrapper sets an
 # inline style, which the Content-Security-Policy refuses.
 WAGTAILEMBEDS_RESPONSIVE_HTML = False
-WAGTAIL_I18N_ENABLED = False
+# Pages and snippets have a locale; French pages are translations of English
+# ones (wagtail-localize), in their own tree under a French home page.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAILMEDIA = {"MEDIA_MODEL": "wagtailmedia.Media"}
 

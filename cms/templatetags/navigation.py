@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import translation
 from django.utils.encoding import escape_uri_path
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Page, Site
@@ -16,24 +17,31 @@ register = template.Library()
 MENU_TIMEOUT = 300
 
 
-def _menu_key(site_pk):
-    return f"navigation:main-menu:{site_pk}"
+def _menu_key(site_pk, language_code):
+    return f"navigation:main-menu:{site_pk}:{language_code}"
 
 
 def forget_menus():
     """A page published, unpublished, moved, deleted or restricted may change
     every site's menu: forgotten now, and again once the change is committed
     (a request in between may have kept what it read before)."""
-    keys = [_menu_key(pk) for pk in Site.objects.values_list("pk", flat=True)]
+    keys = [
+        _menu_key(pk, language_code)
+        for pk in Site.objects.values_list("pk", flat=True)
+        for language_code, _name in settings.LANGUAGES
+    ]
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def _menu(site):
-    key = _menu_key(site.pk)
+    # Each language has its own menu: the children of its home page (the
+    # site's root page's translation).
+    key = _menu_key(site.pk, translation.get_language())
     menu = cache.get(key)
     if menu is None:
-        menu = list(site.root_page.get_children().live().public().in_menu())
+        root = site.root_page.localized
+        menu = list(root.get_children().live().public().in_menu())
         cache.set(key, menu, MENU_TIMEOUT)
     return menu
 

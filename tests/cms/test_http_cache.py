@@ -15,12 +15,13 @@ import pytest
 from django import forms
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import include, path
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import Page, PageViewRestriction
 
 from cms import http_cache
+from cms import urls as cms_urls
 from cms.models import SiteSettings, StandardPage
 
 pytestmark = pytest.mark.django_db
@@ -430,5 +431,6 @@ urlpatterns = [
     path("own-header/", own_header),
     path("opening/", opening),
     path("subscribe/", subscribe),
-    path("", include("cms.urls")),
+    # The site's own URLs follow: i18n_patterns may not be include()d.
+    *cms_urls.urlpatterns,
 ]

@@ -119,7 +119,7 @@ def _registration(member):
 
     now = timezone.now()
     index = events.EventIndexPage(title="Events", slug="events-x")
-    HomePage.objects.get().add_child(instance=index)
+    HomePage.default().add_child(instance=index)
     event = events.EventPage(
         title="Forum",
         slug="forum",

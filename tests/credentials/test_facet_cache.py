@@ -72,7 +72,7 @@ def test_cached_facets_are_kept_per_language_as_text(client, settings):
     assert "Lakeshore College" in english
 
     with translation.override("en"), CaptureQueriesContext(connection) as queries:
-        french = client.get("/catalogue/", HTTP_ACCEPT_LANGUAGE="fr")
+        french = client.get("/fr/catalogue/")
     assert french["Content-Language"] == "fr"
     assert [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
 

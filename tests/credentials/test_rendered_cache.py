@@ -108,7 +108,7 @@ def test_members_and_visitors_share_it_and_it_holds_nothing_of_them(
 def test_each_language_has_its_own(client, entry):
     _get(client)
     with translation.override("en"):
-        _html, counted = _get(client, HTTP_ACCEPT_LANGUAGE="fr")
+        _html, counted = _get(client, "/fr" + URL)
     assert counted  # not the English one
 
 

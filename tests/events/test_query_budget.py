@@ -13,8 +13,8 @@ from tests.budget import assert_within
 pytestmark = pytest.mark.django_db
 
 # (warm, cold) for an anonymous visitor and for a signed-in member.
-EVENT_PAGE = {False: (11, 14), True: (14, 18)}
-WEBINAR_PAGE = {False: (10, 13), True: (12, 16)}
+EVENT_PAGE = {False: (12, 17), True: (15, 21)}
+WEBINAR_PAGE = {False: (11, 16), True: (13, 19)}
 
 
 @pytest.mark.parametrize("signed_in", [False, True])

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 # Warm, an anonymous search comes from the result cache: the page around it. A
 # member's search is never kept: it asks the apps' rules every time. The query
 # log is written off the request, by a task (search.popular).
-SEARCH = {False: (2, 13), True: (11, 17)}
+SEARCH = {False: (2, 15), True: (11, 19)}
 
 
 @pytest.fixture(autouse=True)

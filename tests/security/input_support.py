@@ -54,7 +54,7 @@ def make_api_data():
 
     from cms.models import HomePage
 
-    home = HomePage.objects.get()
+    home = HomePage.default()
     index = EventIndexPage(title="Events", slug="events")
     home.add_child(instance=index)
     index.save_revision().publish()

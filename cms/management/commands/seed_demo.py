@@ -8,21 +8,25 @@ from django.test.utils import override_settings
 # Each app that has demo content provides `<app>/seed.py` with `seed(stdout)`.
 # They run in this order: later apps may link to pages the earlier ones made.
 SEED_APPS = ["cms", "frameworks", "events", "community", "credentials", "search"]
+# Then the French translations of the pages they made (issue 21).
+SEED_LAST = ["cms.seed_french"]
 
 
 class Command(BaseCommand):
     help = "Build the demo site from the programme's own texts (idempotent)."
 
     def handle(self, *args, **options):
+        modules = []
         for label in SEED_APPS:
             if not apps.is_installed(label):
                 continue
             try:
-                module = import_module(f"{label}.seed")
+                modules.append((label, import_module(f"{label}.seed")))
             except ModuleNotFoundError as exc:
                 if exc.name != f"{label}.seed":
                     raise
-                continue
+        modules += [(name, import_module(name)) for name in SEED_LAST]
+        for label, module in modules:
             # Seeding notifies nobody: workflow and welcome emails are dropped.
             with (
                 override_settings(
