@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
@@ -26,6 +27,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, get_page_models
 from wagtail.search import index
 
+from . import fragments
 from .blocks import BaseStreamBlock
 from .fields import StreamField
 from .tasks import send_contact_email
@@ -347,3 +349,24 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+    @staticmethod
+    def _cache_key(site_id):
+        return f"site-settings:{site_id}"
+
+    @classmethod
+    def for_site(cls, site):
+        """The site's settings, which every page shows: kept in the cache until
+        they are saved (a cache error only means a query)."""
+        key = cls._cache_key(site.pk)
+        instance = cache.get(key)
+        if instance is None:
+            instance = super().for_site(site)
+            cache.set(key, instance, fragments.TIMEOUT)
+        return instance
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        key = self._cache_key(self.site_id)
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))

@@ -32,13 +32,18 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.mfa.totp.views import activate_totp as allauth_activate_totp
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from cms import permissions
+from cms.permissions import admin_permission
+
 from .forms import EnrolSecondFactorForm
+from .models import Membership
 
 MODERATE = "moderate_post"
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
@@ -47,27 +52,36 @@ SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 def is_privileged(user):
     """Staff, superusers, working-group chairs and moderators (one query at
     most). Members whose groups only open parts of the admin (framework
-    editors, provider editors) are not counted."""
+    editors, provider editors) are not counted.
+
+    The same query reads whether the user may open the Wagtail admin, which
+    every page asks next for its user bar (cms.permissions.ANSWER)."""
     if user is None or not user.is_authenticated:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return (
+    moderator = Q(
+        codename=MODERATE,
+        content_type__app_label="community",
+    ) & (Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")))
+    row = (
         get_user_model()
         .objects.filter(pk=user.pk)
-        .filter(
-            Q(working_group_memberships__is_chair=True)
-            | Q(
-                user_permissions__codename=MODERATE,
-                user_permissions__content_type__app_label="community",
+        .annotate(
+            privileged=Exists(
+                Membership.objects.filter(user=OuterRef("pk"), is_chair=True)
             )
-            | Q(
-                groups__permissions__codename=MODERATE,
-                groups__permissions__content_type__app_label="community",
-            )
+            | Exists(Permission.objects.filter(moderator)),
+            admin=admin_permission(),
         )
-        .exists()
+        .values_list("privileged", "admin")
+        .first()
     )
+    if row is None:
+        return False
+    privileged, admin = row
+    user.__dict__[permissions.ANSWER] = admin
+    return privileged
 
 
 def authenticated_with(request, user, method):

@@ -49,3 +49,17 @@ def test_standard_page(client, home_page, member, signed_in):
         client.force_login(member)
     warm, cold = STANDARD_PAGE[signed_in]
     assert_within(client, "/why-micro-certification-now/", warm, cold=cold)
+
+
+def test_home_cards_cost_the_same_whatever_kinds_of_pages_they_are(client, home_page):
+    from events.models import EventIndexPage, WebinarIndexPage
+    from frameworks.models import FrameworkIndexPage
+
+    before = assert_within(client, "/", HOME[False][0], cold=HOME[False][1])
+    for model in (EventIndexPage, WebinarIndexPage, FrameworkIndexPage):
+        page = model(title=f"A {model.__name__}", slug=model.__name__.lower())
+        home_page.add_child(instance=page)
+        page.save_revision().publish()
+    after = assert_within(client, "/", HOME[False][0], cold=HOME[False][1])
+    assert after == before
+    assert "A WebinarIndexPage" in client.get("/").content.decode()
