@@ -58,17 +58,6 @@ def _page_types():
     ]
 
 
-def _clear_caches():
-    from django.core.cache import caches
-
-    for cache in caches.all():
-        # Redis: only this site's keys (a flush would empty others' too).
-        if hasattr(cache, "delete_pattern"):
-            cache.delete_pattern("*")
-        else:
-            cache.clear()
-
-
 def _backend_cpu_seconds(connection):
     """(pid, CPU seconds so far) of the PostgreSQL backend serving `connection`,
     read from /proc: the server is on this machine in the benchmark."""
@@ -105,7 +94,7 @@ def measure(client, url, rounds):
     )
     with CaptureQueriesContext(connection) as warm:
         response = client.get(url)
-    _clear_caches()
+    run.clear_caches()
     with CaptureQueriesContext(connection) as cold:
         client.get(url)
     return (

@@ -43,6 +43,7 @@ from cms import permissions
 from cms.permissions import admin_permission
 
 from .forms import EnrolSecondFactorForm
+from .managers import MODERATOR_ANSWER
 from .models import Membership
 
 MODERATE = "moderate_post"
@@ -54,34 +55,34 @@ def is_privileged(user):
     most). Members whose groups only open parts of the admin (framework
     editors, provider editors) are not counted.
 
-    The same query reads whether the user may open the Wagtail admin, which
-    every page asks next for its user bar (cms.permissions.ANSWER)."""
+    The same query reads whether the user moderates and may open the Wagtail
+    admin, which the request's pages ask next: they are left on this user
+    object (never kept beyond the request) for `managers.is_moderator` and
+    `cms.permissions.may_access_admin`."""
     if user is None or not user.is_authenticated:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    moderator = Q(
-        codename=MODERATE,
-        content_type__app_label="community",
-    ) & (Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")))
+    moderate = Q(codename=MODERATE, content_type__app_label="community") & (
+        Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk"))
+    )
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
         .annotate(
-            privileged=Exists(
-                Membership.objects.filter(user=OuterRef("pk"), is_chair=True)
-            )
-            | Exists(Permission.objects.filter(moderator)),
+            chair=Exists(Membership.objects.filter(user=OuterRef("pk"), is_chair=True)),
+            moderator=Exists(Permission.objects.filter(moderate)),
             admin=admin_permission(),
         )
-        .values_list("privileged", "admin")
+        .values_list("chair", "moderator", "admin")
         .first()
     )
     if row is None:
         return False
-    privileged, admin = row
+    chair, moderator, admin = row
+    user.__dict__[MODERATOR_ANSWER] = moderator
     user.__dict__[permissions.ANSWER] = admin
-    return privileged
+    return chair or moderator
 
 
 def authenticated_with(request, user, method):
