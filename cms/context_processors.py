@@ -12,6 +12,6 @@ def fragments_version(request):
     """What templates that keep a fragment vary it on and keep it for
     (cms.fragments); the version is read from the cache only when used."""
     return {
-        "fragments_version": SimpleLazyObject(fragments.version),
+        "fragments_version": SimpleLazyObject(lambda: fragments.version(request)),
         "fragments_timeout": fragments.TIMEOUT,
     }

@@ -24,8 +24,12 @@ VERSION_KEY = "fragments:version"
 TIMEOUT = 600
 
 
-def version():
-    """The current token (made when the cache has none)."""
+def version(request=None):
+    """The current token (made when the cache has none); read once a request."""
+    if request is not None:
+        if not hasattr(request, "_fragments_version"):
+            request._fragments_version = version()
+        return request._fragments_version
     token = cache.get(VERSION_KEY)
     if token is None:
         token = uuid.uuid4().hex

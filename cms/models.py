@@ -1,5 +1,7 @@
 """Pages and settings shared by the whole site."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -149,10 +151,11 @@ class HomePage(BasePageMixin, Page):
         path (a sub-route such as an event's register/), as Wagtail would
         have handed it on: one query for the path, one for that page's row.
         Liveness, privacy and previews are checked as before, by that page's
-        route and serve.
+        route and serve. Which page a path leads to is the same for everyone
+        until a page changes: kept with the page fragments (cms.fragments).
         """
         if path_components:
-            found = self._deepest_on_path(path_components)
+            found = self._deepest_on_path_kept(request, path_components)
             if found is not None:
                 pk, content_type_id, depth = found
                 model = ContentType.objects.get_for_id(content_type_id).model_class()
@@ -163,6 +166,19 @@ class HomePage(BasePageMixin, Page):
                     consumed = depth - self.depth
                     return deepest.route(request, path_components[consumed:])
         return super().route(request, path_components)
+
+    def _deepest_on_path_kept(self, request, path_components):
+        """`_deepest_on_path`, kept for pages' own URLs only: as many entries
+        as there are pages, whatever paths visitors make up."""
+        path = "/".join(path_components)
+        digest = hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()
+        key = f"route:{self.pk}:{digest}:{fragments.version(request)}"
+        found = cache.get(key)
+        if found is None:
+            found = self._deepest_on_path(path_components)
+            if found is not None and found[2] - self.depth == len(path_components):
+                cache.set(key, found, fragments.TIMEOUT)
+        return found
 
     def _deepest_on_path(self, path_components):
         prefixes, url_path = [], self.url_path

@@ -16,14 +16,11 @@ register = template.Library()
 # each page checks its own restrictions.
 
 
-def _menu_key(site_pk, language_code):
-    return f"navigation:main-menu:{site_pk}:{language_code}:{fragments.version()}"
-
-
-def _menu(site):
+def _menu(site, request):
     # Each language has its own menu: the children of its home page (the
     # site's root page's translation).
-    key = _menu_key(site.pk, translation.get_language())
+    language = translation.get_language()
+    key = f"navigation:main-menu:{site.pk}:{language}:{fragments.version(request)}"
     menu = cache.get(key)
     if menu is None:
         root = site.root_page.localized
@@ -46,7 +43,7 @@ def main_menu(context):
     current = context.get("page")
     current_path = current.path if isinstance(current, Page) else None
     items = []
-    for item in _menu(site):
+    for item in _menu(site, request):
         state = ""
         if current_path and current_path.startswith(item.path):
             state = "page" if current_path == item.path else "true"

@@ -103,3 +103,29 @@ def test_a_page_is_made_from_the_database_when_the_cache_fails(home_page, settin
 
     assert "Written while the cache is down." in _text(WHY)
     assert page.title in _text("/")
+
+
+def test_a_moved_page_answers_at_its_new_address_at_once(home_page):
+    section = StandardPage(title="Section", slug="section")
+    home_page.add_child(instance=section)
+    section.save_revision().publish()
+    page = StandardPage(title="Wanderer", slug="wanderer")
+    home_page.add_child(instance=page)
+    page.save_revision().publish()
+    assert "Wanderer" in _text("/wanderer/")  # its route kept now
+
+    page.move(section, pos="last-child")
+
+    assert "Wanderer" in _text("/section/wanderer/")
+    old = Client().get("/wanderer/")  # Wagtail's redirect, not the kept route
+    assert old.status_code == 301
+    assert old["Location"] == "/section/wanderer/"
+
+
+def test_an_unpublished_page_is_not_served_from_its_kept_route(home_page):
+    page = StandardPage.objects.get(slug="why-micro-certification-now")
+    _text(WHY)
+
+    page.unpublish()
+
+    assert Client().get(WHY).status_code == 404
