@@ -32,6 +32,7 @@ from wagtail.search import index
 from . import fragments
 from .blocks import BaseStreamBlock
 from .fields import StreamField
+from .permissions import public_pages
 from .tasks import send_contact_email
 
 
@@ -208,9 +209,7 @@ class HomePage(BasePageMixin, Page):
             if issubclass(model, BasePageMixin)
         ]
         return (
-            self.get_children()
-            .live()
-            .public()
+            public_pages(self.get_children().live())
             .order_by("path")
             .annotate(
                 card_summary=Coalesce(*summaries, Value(""), output_field=TextField())

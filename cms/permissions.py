@@ -1,7 +1,7 @@
 """Who may open the Wagtail admin."""
 
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q
 
 # A request that has already read the answer with other things about its user
 # (community.accounts.is_privileged) leaves it on that user object, so that
@@ -34,3 +34,15 @@ def may_access_admin(user):
     if hasattr(user, "_perm_cache"):  # Django has loaded them already
         return user.has_perm("wagtailadmin.access_admin")
     return _access_admin(user).exists()
+
+
+def public_pages(pages):
+    """`pages.public()` in one query: Wagtail's reads every view restriction
+    first, then excludes their pages and descendants; this asks the database
+    for the same in a subquery (a restriction on the page or an ancestor)."""
+    from wagtail.models import PageViewRestriction
+
+    restricted = PageViewRestriction.objects.annotate(
+        target=ExpressionWrapper(OuterRef("path"), output_field=CharField())
+    ).filter(target__startswith=F("page__path"))
+    return pages.exclude(Exists(restricted))

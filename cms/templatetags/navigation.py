@@ -7,7 +7,7 @@ from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Page, Site
 
 from cms import fragments
-from cms.permissions import may_access_admin
+from cms.permissions import may_access_admin, public_pages
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def _menu(site, request):
     menu = cache.get(key)
     if menu is None:
         root = site.root_page.localized
-        menu = list(root.get_children().live().public().in_menu())
+        menu = list(public_pages(root.get_children().live().in_menu()))
         cache.set(key, menu, fragments.TIMEOUT)
     return menu
 
