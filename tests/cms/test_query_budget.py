@@ -8,15 +8,17 @@ from tests.budget import assert_within
 pytestmark = pytest.mark.django_db
 
 # (warm, cold) for an anonymous visitor and for a signed-in member. A page
-# costs: the site, its root page, the route, the page, its view restrictions,
-# the site settings and the breadcrumbs; members add their row and whether
-# they may edit. Cold adds the menu (two: Wagtail's .public() reads the
-# restrictions), and the sites' root paths and the session, which Wagtail and
-# Django keep in the cache. Both languages (issue 21): the switcher asks for
-# the page's translations (one query); cold also reads the Locale and the
-# sites' root pages' translations, which cms.locales and Wagtail then keep.
-HOME = {False: (10, 15), True: (12, 18)}
-STANDARD_PAGE = {False: (8, 13), True: (10, 16)}
+# costs: the site, its root page, the page and its view restrictions (which
+# page its URL leads to is kept); members add their row and, in the same
+# query, whether they are privileged, moderate and may open the admin. Home's
+# body and cards, a page's body and breadcrumbs, the menu and the site
+# settings are the same for everyone and kept until a page changes
+# (cms.fragments). Cold makes them again (the cards in one query whatever
+# kinds of pages they are, public pages in one query, each rich-text block's
+# page links in one), and reads the sites' root paths and the session, which
+# Wagtail and Django keep in the cache.
+HOME = {False: (3, 8), True: (5, 11)}
+STANDARD_PAGE = {False: (4, 9), True: (6, 12)}
 
 
 def _cards(home_page):
