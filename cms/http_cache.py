@@ -39,7 +39,7 @@ from django.utils.cache import (
 from wagtail import hooks
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.documents.models import AbstractDocument
-from wagtail.images.models import AbstractImage
+from wagtail.images.models import AbstractImage, AbstractRendition
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -284,6 +284,9 @@ def _shown_everywhere(sender, instance, created=False, raw=False, **kwargs):
         purge_tags(["search"])  # documents listed in search results
     elif isinstance(instance, BaseSiteSetting | Site):
         purge_tags([ALL])
+    elif isinstance(instance, AbstractRendition) and kwargs["signal"] is post_delete:
+        # Pages name the rendition's file: kept copies would show a broken image.
+        purge_tags([PAGES])
     elif isinstance(instance, AbstractImage | AbstractDocument) and not created:
         update_fields = kwargs.get("update_fields")
         if not update_fields or not set(update_fields) <= {"file_size", "file_hash"}:
