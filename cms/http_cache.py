@@ -39,11 +39,11 @@ from django.utils.cache import (
 from wagtail import hooks
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.documents.models import AbstractDocument
-from wagtail.images.models import AbstractImage
+from wagtail.images.models import AbstractImage, AbstractRendition
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .templatetags.navigation import forget_menus
+from . import fragments
 
 logger = logging.getLogger(__name__)
 
@@ -192,8 +192,12 @@ def purge_tags(tags):
 
     The tags asked for in a transaction are sent together, by the first of
     its commit callbacks to run: one request per cache, not one per change.
+    Purging `pages` or `all` also renders the app's cached fragments of pages
+    (menu, bodies, breadcrumbs: cms.fragments) again, with or without caches.
     """
     tags = set(tags)
+    if tags & {PAGES, ALL}:
+        fragments.forget()
     if not tags or not settings.VARNISH_URLS:
         return
     connection = transaction.get_connection()
@@ -263,7 +267,6 @@ def purge_on_change(model, tags_for, *, unseen_fields=()):
 def _page_changed(sender, instance, **kwargs):
     # Menus, breadcrumbs and listings show other pages: every page may change.
     purge_tags([PAGES, f"page-{instance.pk}", "search"])
-    forget_menus()
 
 
 def _deleted(sender, instance, **kwargs):
@@ -277,12 +280,13 @@ def _shown_everywhere(sender, instance, created=False, raw=False, **kwargs):
     if isinstance(instance, PageViewRestriction):
         # A page made private leaves the shared caches at once.
         purge_tags([PAGES, f"page-{instance.page_id}", "search"])
-        forget_menus()
     elif isinstance(instance, CollectionViewRestriction):
         purge_tags(["search"])  # documents listed in search results
     elif isinstance(instance, BaseSiteSetting | Site):
         purge_tags([ALL])
-        forget_menus()
+    elif isinstance(instance, AbstractRendition) and kwargs["signal"] is post_delete:
+        # Pages name the rendition's file: kept copies would show a broken image.
+        purge_tags([PAGES])
     elif isinstance(instance, AbstractImage | AbstractDocument) and not created:
         update_fields = kwargs.get("update_fields")
         if not update_fields or not set(update_fields) <= {"file_size", "file_hash"}:

@@ -1,9 +1,13 @@
 """Pages and settings shared by the whole site."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -22,11 +26,13 @@ from wagtail.contrib.forms.models import (
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 from wagtail.search import index
 
+from . import fragments
 from .blocks import BaseStreamBlock
 from .fields import StreamField
+from .permissions import public_pages
 from .tasks import send_contact_email
 
 
@@ -146,10 +152,11 @@ class HomePage(BasePageMixin, Page):
         path (a sub-route such as an event's register/), as Wagtail would
         have handed it on: one query for the path, one for that page's row.
         Liveness, privacy and previews are checked as before, by that page's
-        route and serve.
+        route and serve. Which page a path leads to is the same for everyone
+        until a page changes: kept with the page fragments (cms.fragments).
         """
         if path_components:
-            found = self._deepest_on_path(path_components)
+            found = self._deepest_on_path_kept(request, path_components)
             if found is not None:
                 pk, content_type_id, depth = found
                 model = ContentType.objects.get_for_id(content_type_id).model_class()
@@ -160,6 +167,19 @@ class HomePage(BasePageMixin, Page):
                     consumed = depth - self.depth
                     return deepest.route(request, path_components[consumed:])
         return super().route(request, path_components)
+
+    def _deepest_on_path_kept(self, request, path_components):
+        """`_deepest_on_path`, kept for pages' own URLs only: as many entries
+        as there are pages, whatever paths visitors make up."""
+        path = "/".join(path_components)
+        digest = hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()
+        key = f"route:{self.pk}:{digest}:{fragments.version(request)}"
+        found = cache.get(key)
+        if found is None:
+            found = self._deepest_on_path(path_components)
+            if found is not None and found[2] - self.depth == len(path_components):
+                cache.set(key, found, fragments.TIMEOUT)
+        return found
 
     def _deepest_on_path(self, path_components):
         prefixes, url_path = [], self.url_path
@@ -180,8 +200,21 @@ class HomePage(BasePageMixin, Page):
 
     @property
     def featured_pages(self):
-        """The pages under home shown as cards, in tree order."""
-        return self.get_children().live().public().specific().order_by("path")
+        """The pages under home shown as cards, in tree order, each with its
+        `card_summary`: in one query however many kinds of pages they are
+        (`.specific()` would take one more for each kind)."""
+        summaries = [
+            Subquery(model.objects.filter(pk=OuterRef("pk")).values("summary")[:1])
+            for model in get_page_models()
+            if issubclass(model, BasePageMixin)
+        ]
+        return (
+            public_pages(self.get_children().live())
+            .order_by("path")
+            .annotate(
+                card_summary=Coalesce(*summaries, Value(""), output_field=TextField())
+            )
+        )
 
 
 class StandardPage(BasePageMixin, Page):
@@ -331,3 +364,24 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+    @staticmethod
+    def _cache_key(site_id):
+        return f"site-settings:{site_id}"
+
+    @classmethod
+    def for_site(cls, site):
+        """The site's settings, which every page shows: kept in the cache until
+        they are saved (a cache error only means a query)."""
+        key = cls._cache_key(site.pk)
+        instance = cache.get(key)
+        if instance is None:
+            instance = super().for_site(site)
+            cache.set(key, instance, fragments.TIMEOUT)
+        return instance
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        key = self._cache_key(self.site_id)
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))

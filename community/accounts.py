@@ -32,13 +32,19 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.mfa.totp.views import activate_totp as allauth_activate_totp
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from cms import permissions
+from cms.permissions import admin_permission
+
 from .forms import EnrolSecondFactorForm
+from .managers import MODERATOR_ANSWER
+from .models import Membership
 
 MODERATE = "moderate_post"
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
@@ -47,27 +53,36 @@ SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 def is_privileged(user):
     """Staff, superusers, working-group chairs and moderators (one query at
     most). Members whose groups only open parts of the admin (framework
-    editors, provider editors) are not counted."""
+    editors, provider editors) are not counted.
+
+    The same query reads whether the user moderates and may open the Wagtail
+    admin, which the request's pages ask next: they are left on this user
+    object (never kept beyond the request) for `managers.is_moderator` and
+    `cms.permissions.may_access_admin`."""
     if user is None or not user.is_authenticated:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return (
+    moderate = Q(codename=MODERATE, content_type__app_label="community") & (
+        Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk"))
+    )
+    row = (
         get_user_model()
         .objects.filter(pk=user.pk)
-        .filter(
-            Q(working_group_memberships__is_chair=True)
-            | Q(
-                user_permissions__codename=MODERATE,
-                user_permissions__content_type__app_label="community",
-            )
-            | Q(
-                groups__permissions__codename=MODERATE,
-                groups__permissions__content_type__app_label="community",
-            )
+        .annotate(
+            chair=Exists(Membership.objects.filter(user=OuterRef("pk"), is_chair=True)),
+            moderator=Exists(Permission.objects.filter(moderate)),
+            admin=admin_permission(),
         )
-        .exists()
+        .values_list("chair", "moderator", "admin")
+        .first()
     )
+    if row is None:
+        return False
+    chair, moderator, admin = row
+    user.__dict__[MODERATOR_ANSWER] = moderator
+    user.__dict__[permissions.ANSWER] = admin
+    return chair or moderator
 
 
 def authenticated_with(request, user, method):

@@ -7,14 +7,16 @@ every query for spaces, threads or posts shown to a user goes through these.
 
 from django.db import models
 
+# Set on a user object by accounts.is_privileged, which has just read it.
+MODERATOR_ANSWER = "_is_moderator"
+
 
 def is_moderator(user):
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.has_perm("community.moderate_post")
-    )
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if MODERATOR_ANSWER in user.__dict__ and not user.is_superuser:
+        return user.__dict__[MODERATOR_ANSWER]
+    return user.has_perm("community.moderate_post")
 
 
 def _space_filter(user, prefix=""):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from cms import http_cache
 from cms.exports import neutralise
+from cms.permissions import public_pages
 from search.base import clean_text, query_words
 from search.registry import (
     cache_timeout,
@@ -114,7 +115,7 @@ def _visible_credential(request, slug):
 
 def catalogue_page():
     """The live, public catalogue index page (its title and intro), or None."""
-    return CatalogueIndexPage.objects.live().public().first()
+    return public_pages(CatalogueIndexPage.objects.live()).first()
 
 
 def related_credentials(credential, limit=RELATED_LIMIT):

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -340,7 +341,11 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
         if not hasattr(self, "confirmed_count"):
             # Counted once for the state badge and "seats left" alike.
             self.confirmed_count = self.registrations.confirmed().count()
-        context["sessions"], context["event_speakers"] = self.programme()
+        # Read only when the agenda is rendered, not when the page's cached
+        # copy of it is shown (cms.fragments).
+        programme = SimpleLazyObject(self.programme)
+        context["sessions"] = SimpleLazyObject(lambda: programme[0])
+        context["event_speakers"] = SimpleLazyObject(lambda: programme[1])
         context["registration"] = self.registration_for(request.user)
         context.setdefault("form", RegistrationForm(user=request.user, event=self))
         return context

@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.site",
+                "cms.context_processors.fragments_version",
             ],
             # `{% csrf_token %}` as an ESI include behind Varnish (cms/esi.py).
             "builtins": ["cms.templatetags.edge_csrf"],

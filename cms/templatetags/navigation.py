@@ -1,48 +1,31 @@
 from django import template
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import translation
 from django.utils.encoding import escape_uri_path
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Page, Site
 
-from cms.permissions import may_access_admin
+from cms import fragments
+from cms.permissions import may_access_admin, public_pages
 
 register = template.Library()
 
-# The menu is the same for everyone: kept a few minutes, forgotten by every
-# change to the tree (`forget_menus`). It lists public pages only, and a link
-# kept a little too long opens nothing: each page checks its own restrictions.
-MENU_TIMEOUT = 300
+# The menu is the same for everyone: kept until a page changes (cms.fragments).
+# It lists public pages only, and a link kept a little too long opens nothing:
+# each page checks its own restrictions.
 
 
-def _menu_key(site_pk, language_code):
-    return f"navigation:main-menu:{site_pk}:{language_code}"
-
-
-def forget_menus():
-    """A page published, unpublished, moved, deleted or restricted may change
-    every site's menu: forgotten now, and again once the change is committed
-    (a request in between may have kept what it read before)."""
-    keys = [
-        _menu_key(pk, language_code)
-        for pk in Site.objects.values_list("pk", flat=True)
-        for language_code, _name in settings.LANGUAGES
-    ]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
-
-
-def _menu(site):
+def _menu(site, request):
     # Each language has its own menu: the children of its home page (the
     # site's root page's translation).
-    key = _menu_key(site.pk, translation.get_language())
+    language = translation.get_language()
+    key = f"navigation:main-menu:{site.pk}:{language}:{fragments.version(request)}"
     menu = cache.get(key)
     if menu is None:
         root = site.root_page.localized
-        menu = list(root.get_children().live().public().in_menu())
-        cache.set(key, menu, MENU_TIMEOUT)
+        menu = list(public_pages(root.get_children().live().in_menu()))
+        cache.set(key, menu, fragments.TIMEOUT)
     return menu
 
 
@@ -60,7 +43,7 @@ def main_menu(context):
     current = context.get("page")
     current_path = current.path if isinstance(current, Page) else None
     items = []
-    for item in _menu(site):
+    for item in _menu(site, request):
         state = ""
         if current_path and current_path.startswith(item.path):
             state = "page" if current_path == item.path else "true"

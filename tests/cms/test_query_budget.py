@@ -8,15 +8,19 @@ from tests.budget import assert_within
 pytestmark = pytest.mark.django_db
 
 # (warm, cold) for an anonymous visitor and for a signed-in member. A page
-# costs: the site, its root page, the route, the page, its view restrictions,
-# the site settings and the breadcrumbs; members add their row and whether
-# they may edit. Cold adds the menu (two: Wagtail's .public() reads the
-# restrictions), and the sites' root paths and the session, which Wagtail and
-# Django keep in the cache. Both languages (issue 21): the switcher asks for
-# the page's translations (one query); cold also reads the Locale and the
-# sites' root pages' translations, which cms.locales and Wagtail then keep.
-HOME = {False: (10, 15), True: (12, 18)}
-STANDARD_PAGE = {False: (8, 13), True: (10, 16)}
+# costs: the site, its root page, the page and its view restrictions (which
+# page its URL leads to is kept); members add their row and, in the same
+# query, whether they are privileged, moderate and may open the admin. Home's
+# body and cards, a page's body and breadcrumbs, the menu and the site
+# settings are the same for everyone and kept until a page changes
+# (cms.fragments). Cold makes them again (the cards in one query whatever
+# kinds of pages they are, public pages in one query, each rich-text block's
+# page links in one), and reads the sites' root paths and the session, which
+# Wagtail and Django keep in the cache. Both languages (issue 21): the
+# switcher asks for the page's translations (one query); cold also reads the
+# Locale and the sites' root pages' translations.
+HOME = {False: (4, 11), True: (6, 14)}
+STANDARD_PAGE = {False: (5, 12), True: (7, 15)}
 
 
 def _cards(home_page):
@@ -49,3 +53,17 @@ def test_standard_page(client, home_page, member, signed_in):
         client.force_login(member)
     warm, cold = STANDARD_PAGE[signed_in]
     assert_within(client, "/why-micro-certification-now/", warm, cold=cold)
+
+
+def test_home_cards_cost_the_same_whatever_kinds_of_pages_they_are(client, home_page):
+    from events.models import EventIndexPage, WebinarIndexPage
+    from frameworks.models import FrameworkIndexPage
+
+    before = assert_within(client, "/", HOME[False][0], cold=HOME[False][1])
+    for model in (EventIndexPage, WebinarIndexPage, FrameworkIndexPage):
+        page = model(title=f"A {model.__name__}", slug=model.__name__.lower())
+        home_page.add_child(instance=page)
+        page.save_revision().publish()
+    after = assert_within(client, "/", HOME[False][0], cold=HOME[False][1])
+    assert after == before
+    assert "A WebinarIndexPage" in client.get("/").content.decode()
