@@ -637,10 +637,14 @@ class DatabaseSiteEngine:
                 | Q(pk__in=beyond.values("thread_id"))
             )
         else:
+            # As the stored text does on PostgreSQL: every word in the title
+            # or in one of the thread's posts this user sees.
+            matched = Q()
+            for word in words:
+                with_word = posts.filter(body__icontains=word).values("thread_id")
+                matched &= Q(title__icontains=word) | Q(pk__in=with_word)
+            threads = threads.filter(matched)
             posts = posts.filter(_contains_all(words, "body"))
-            threads = threads.filter(
-                _contains_all(words, "title") | Q(pk__in=posts.values("thread_id"))
-            )
         # Each thread with its first matching post (for the snippet and the
         # link), read in the same query by one subquery: the posts' text is
         # matched once per thread, not once per column.
@@ -821,7 +825,9 @@ def with_query_completions(text, items, limit=SUGGESTION_LIMIT):
         return items[:limit]
     completions = []
     for item in items:
-        for word in re.findall(r"[^\W_][\w'-]*", item["label"].lower()):
+        # Words, with apostrophes and hyphens only inside one ("l'analyse",
+        # "e-learning"): "Members' notes" completes "memb" to "members".
+        for word in re.findall(r"[^\W_]+(?:['-][^\W_]+)*", item["label"].lower()):
             if word.startswith(last) and word != last and word not in completions:
                 completions.append(word)
     queries = []
