@@ -10,12 +10,13 @@ class SearchConfig(AppConfig):
 
         from . import signals
         from .registry import register_visibility
-        from .site import live_public_pages
+        from .site import pages_in_this_language
 
-        # Pages: Wagtail's own rule (live, and no view restriction).
+        # Pages: Wagtail's own rule (live, and no view restriction), in the
+        # language of the site being searched.
         register_visibility(
             "pages",
-            lambda user: live_public_pages(),
+            lambda user: pages_in_this_language(),
             depends_on=(PageViewRestriction,),
         )
         # Each app's `search.py` registers its indexes and visibility rules.

@@ -245,6 +245,15 @@ def live_public_pages():
     return Page.objects.live().filter(depth__gt=1).exclude(Exists(restricted))
 
 
+def pages_in_this_language():
+    """The pages site search finds: anyone may see them (`live_public_pages`)
+    and they are in the language of the site being searched (the English
+    site finds English pages, `/fr/search/` French ones), as on Canada.ca."""
+    from wagtail.models import Locale
+
+    return live_public_pages().filter(locale_id=Locale.get_active().pk)
+
+
 def visible_pages(user=None):
     return visible_to("pages", user)
 

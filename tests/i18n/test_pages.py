@@ -198,3 +198,16 @@ def test_each_language_has_its_own_menu_and_site_map(client, french_site):
     site_map = client.get("/fr/site-map/").content.decode()
     assert 'href="/fr/forum-annuel/"' in site_map
     assert 'href="/annual-forum/"' not in site_map
+
+
+def test_site_search_finds_the_pages_of_the_sites_language(
+    client, french_site, django_capture_on_commit_callbacks
+):
+    def page_titles(path):
+        response = client.get(path, {"q": "forum"})
+        assert response.status_code == 200
+        return {hit.title for hit in response.context["result"].groups["pages"]}
+
+    english, french = page_titles("/search/"), page_titles("/fr/search/")
+    assert "Annual Forum" in english and "Forum annuel" not in english
+    assert "Forum annuel" in french and "Annual Forum" not in french
