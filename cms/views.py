@@ -73,7 +73,9 @@ def api_not_found(request, path=""):
 
 
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    # `not_found` tells the head and the language switcher not to name the
+    # address asked for (cms/templatetags: canonical_url, language_versions).
+    return render(request, "404.html", {"not_found": True}, status=404)
 
 
 def server_error(request):

@@ -88,7 +88,11 @@ def language_versions(context):
     translated_urls = None
     if isinstance(page, Page) and page.translation_key:
         translated_urls = _page_translations(page, request)
-    path = request.get_full_path() if request else "/"
+    # A "not found" page (`cms.views.page_not_found`)
+    # names no address of its own: the switcher goes to each language's home,
+    # never echoing a guessed address back.
+    error_page = context.get("not_found")
+    path = request.get_full_path() if request and not error_page else "/"
     versions = []
     for code, name in settings.LANGUAGES:
         if translated_urls is not None:
@@ -114,6 +118,8 @@ def language_versions(context):
 def hreflang_alternates(context):
     """The versions a `<link rel="alternate" hreflang>` names: those that
     exist, when there are at least two (a page alone has no alternate)."""
+    if context.get("not_found"):  # a "not found" page has no alternates
+        return []
     versions = [v for v in language_versions(context) if v.translated]
     return versions if len(versions) > 1 else []
 

@@ -64,7 +64,9 @@ def canonical_url(context, page):
     """
     request = context.get("request")
     if not isinstance(page, Page):
-        if request is None:
+        # None for a "not found" page (cms.views.page_not_found): a guessed
+        # address is nobody's canonical one.
+        if request is None or context.get("not_found"):
             return ""
         return absolute_url(escape_uri_path(request.path))
     parts = page.get_url_parts(request=request)

@@ -25,12 +25,29 @@ def world(
     public_space,
     members_space,
     group_space,
+    django_capture_on_commit_callbacks,
 ):
     # Everyone watches every space they could read, so notifications would
     # reach them if visibility did not stop it.
     for user in (member, second_member, group_member, outsider_member, moderator):
         for space in (public_space, members_space, group_space):
             SpaceWatch.objects.create(user=user, space=space)
+    # As in production, what is written once the transaction commits (the
+    # threads' search text, notifications) is written.
+    with django_capture_on_commit_callbacks(execute=True):
+        return _threads(
+            services,
+            second_member,
+            group_member,
+            public_space,
+            members_space,
+            group_space,
+        )
+
+
+def _threads(
+    services, second_member, group_member, public_space, members_space, group_space
+):
     open_thread = services.create_thread(
         author=second_member,
         space=public_space,
