@@ -139,6 +139,20 @@ def client():
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language. Django's LocaleMiddleware
+    leaves the last request's language active in the thread, so a test that
+    fetched a French page would otherwise run the next test's direct calls
+    (search, emails) in French."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
