@@ -17,6 +17,8 @@ import time
 
 from django.test import override_settings
 
+from cms.settings.base import wagtail_search_backends
+
 LABEL = "stand-in engine"
 CATALOGUE_SUBSET = 5_000
 
@@ -40,6 +42,9 @@ def stand_in_engine(prefix="bench"):
             ELASTICSEARCH_URL=engine.url,
             ELASTICSEARCH_INDEX_PREFIX=prefix,
             ELASTICSEARCH_TIMEOUT=300,
+            # Wagtail's own search (pages, documents' text) on it too, as
+            # the settings configure it when ELASTICSEARCH_URL is set.
+            WAGTAILSEARCH_BACKENDS=wagtail_search_backends(engine.url, prefix, 300),
         ):
             yield engine
     finally:
