@@ -17,8 +17,6 @@ import time
 
 from django.test import override_settings
 
-from cms.settings.base import wagtail_search_backends
-
 LABEL = "stand-in engine"
 CATALOGUE_SUBSET = 5_000
 
@@ -33,6 +31,7 @@ def label(count=None):
 @contextlib.contextmanager
 def stand_in_engine(prefix="bench"):
     """Start osmem-server and point both search engines at it until exit."""
+    from cms.settings.base import wagtail_search_backends
     from tests.search.engine import LocalEngine
 
     engine = LocalEngine().start()
