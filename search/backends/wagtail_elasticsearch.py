@@ -106,9 +106,11 @@ def rebuild_site_models(progress=None):
                 if chunk:
                     new_index.add_items(model, chunk)
                     done += len(chunk)
+                # Each page model indexes the pages of exactly its type; the
+                # tree's root (a plain Page) is no page anyone finds.
                 kind = "pages" if issubclass(model, Page) else "documents"
-                if model is Page or kind == "documents":
-                    counts[kind] = done
+                if model is not Page:
+                    counts[kind] = counts.get(kind, 0) + done
                 if progress:
                     progress(done, total)
         except BaseException:

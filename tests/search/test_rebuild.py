@@ -66,3 +66,16 @@ def test_an_interrupted_rebuild_leaves_the_old_index_serving(
     alias = elasticsearch.alias_name("discussions")
     client = elasticsearch.client()
     assert len(client.indices.get(index=f"{alias}-*")) == 1
+
+
+def test_rebuild_counts_every_kind_of_page(engine_name, home_page):
+    """Each page model is indexed on its own; the count adds them up (the
+    tree's root is no page: both engines leave it out)."""
+    from wagtail.models import Page
+
+    from tests.search.test_site import add_page
+
+    add_page(home_page, "Heron survey", summary="The heron count.")
+    out = io.StringIO()
+    call_command("rebuild_search", "--only", "site", stdout=out)
+    assert f"{Page.objects.filter(depth__gt=1).count()} pages" in out.getvalue()
