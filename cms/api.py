@@ -2,12 +2,16 @@
 
 from ninja import NinjaAPI
 
+from .api_language import install as install_language
+
 api = NinjaAPI(
     title="Micro-certification API",
     version="1.0.0",
     urls_namespace="api-v1",
     docs_url="/docs",
 )
+# Errors in the language asked for: ?lang= or Accept-Language.
+install_language(api)
 
 # Catalogue (credentials): /api/v1/credentials
 from credentials.api import router as credentials_router  # noqa: E402

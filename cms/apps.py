@@ -19,3 +19,8 @@ class CmsConfig(AppConfig):
         from . import locales
 
         locales.connect()
+
+        # A page's translations are as private as the page.
+        from . import translated_privacy
+
+        translated_privacy.connect()

@@ -18,18 +18,14 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
 )
-from wagtail.contrib.forms.models import (
-    AbstractEmailForm,
-    AbstractFormField,
-    FormMixin,
-)
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page, get_page_models
 from wagtail.search import index
 
-from . import fragments
+from . import fragments, languages
 from .blocks import BaseStreamBlock
 from .fields import StreamField
 from .permissions import public_pages
@@ -279,6 +275,26 @@ class ContactPage(BasePageMixin, AbstractEmailForm):
 
         return contact_form_class(super().get_form_class())
 
+    # The key, in each submission's form_data, of the language the message was
+    # written from (the page's): the coordinator replies in it.
+    LANGUAGE_KEY = "language"
+
+    def get_data_fields(self):
+        """The submissions' columns (listing and export): the form's fields,
+        then the language of the page each message was sent from."""
+        return [*super().get_data_fields(), (self.LANGUAGE_KEY, _("Language"))]
+
+    def render_email(self, form):
+        """The message for the coordinator, saying which language to reply in."""
+        language = languages.current()
+        name = dict(settings.LANGUAGES).get(language, language)
+        return "\n".join(
+            [
+                super().render_email(form),
+                _("Language: %(language)s") % {"language": name},
+            ]
+        )
+
     def get_recipients(self):
         if self.to_address:
             return [address.strip() for address in self.to_address.split(",")]
@@ -286,8 +302,12 @@ class ContactPage(BasePageMixin, AbstractEmailForm):
         return [settings.coordinator_email] if settings.coordinator_email else []
 
     def process_form_submission(self, form):
-        """Store the submission, then email it once the transaction commits."""
-        submission = FormMixin.process_form_submission(self, form)
+        """Store the submission with its language, then email it once the
+        transaction commits."""
+        submission = self.get_submission_class().objects.create(
+            form_data={**form.cleaned_data, self.LANGUAGE_KEY: languages.current()},
+            page=self,
+        )
         recipients = self.get_recipients()
         if recipients:
             reply_to = next(

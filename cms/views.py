@@ -69,7 +69,9 @@ def serve_document(request, document_id, document_filename):
 def api_not_found(request, path=""):
     """Any other URL under /api/: the API's own JSON 404 (not a page, and no
     redirect to the URL with a slash)."""
-    return JsonResponse({"detail": "Not Found"}, status=404)
+    from .api_language import NOT_FOUND
+
+    return JsonResponse({"detail": str(NOT_FOUND)}, status=404)
 
 
 def page_not_found(request, exception=None):

@@ -34,6 +34,12 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         enqueue_email_message(self.render_mail(template_prefix, email, ctx))
 
+    def format_email_subject(self, subject):
+        """The subject prefix in the language of the email."""
+        from .emails import subject_prefix
+
+        return subject_prefix() + str(subject)
+
     def get_from_email(self):
         return settings.DEFAULT_FROM_EMAIL
 

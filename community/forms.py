@@ -1,6 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from cms import languages
 
 from .models import AVATAR_MAX_BYTES, Profile, Space
 
@@ -42,18 +46,37 @@ class ProfileForm(forms.ModelForm):
             "avatar",
             "visibility",
             "email_preference",
+            "language",
         ]
+        labels = {"language": _("Language for emails")}
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4}),
             "visibility": forms.RadioSelect,
             "email_preference": forms.RadioSelect,
+            "language": forms.RadioSelect,
             "avatar": forms.ClearableFileInput(
                 attrs={"accept": "image/jpeg,image/png,image/webp"}
             ),
         }
         help_texts = {
             "avatar": _("A JPEG, PNG or WebP image of at most 1 MB."),
+            "language": _(
+                "Notifications, digests and invitations are written in this language."
+            ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each language's name in that language, marked as such (WCAG 3.1.2).
+        self.fields["language"].choices = [
+            (code, format_html('<span lang="{}">{}</span>', code, name))
+            for code, name in settings.LANGUAGES
+        ]
+        # Left unsent (an older form), it stays as it is.
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.instance.language
 
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")
@@ -171,4 +194,6 @@ class SignupDetailsForm(forms.Form):
 
         profile = profile_for(user)
         profile.display_name = self.cleaned_data["display_name"]
-        profile.save(update_fields=["display_name"])
+        # The language of the sign-up page: their emails are written in it.
+        profile.language = languages.current()
+        profile.save(update_fields=["display_name", "language"])

@@ -65,6 +65,14 @@ class Profile(models.Model):
         choices=EmailPreference.choices,
         default=EmailPreference.IMMEDIATE,
     )
+    # Set at sign-up from the page's language; emails sent later by tasks are
+    # written in it (cms.languages).
+    language = models.CharField(
+        _("language for emails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
     posting_suspended_until = models.DateTimeField(null=True, blank=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cms import languages
 from cms.http_cache import purge_tags
 
 from . import markdown
@@ -590,7 +591,9 @@ def invite(*, inviter, working_group, email):
         )
         from .tasks import send_invitation
 
-        transaction.on_commit(lambda: send_invitation.enqueue(invitation.pk))
+        # An address without an account reads the language invited from.
+        language = languages.current()
+        transaction.on_commit(lambda: send_invitation.enqueue(invitation.pk, language))
     return invitation
 
 
@@ -678,6 +681,7 @@ def export_member_data(*, user):
             "bio": profile.bio,
             "visibility": profile.visibility,
             "email_preference": profile.email_preference,
+            "language": profile.language,
             "avatar": profile.avatar.name or None,
         },
         "working_groups": [

@@ -1,10 +1,14 @@
-"""Background work: notification emails, digests and invitations."""
+"""Background work: notification emails, digests and invitations.
+
+Each email is written in its recipient's language (community.emails), with
+links to that language's pages, whatever page set it off.
+"""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Min
 from django.template.loader import render_to_string
@@ -12,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
+
+from cms import languages
 
 from . import emails
 from .models import Invitation, Membership, Notification, Post, Profile
@@ -84,7 +90,9 @@ def send_notification_emails(thread_id=None):
                 )
                 .select_for_update(of=("self",), skip_locked=True)
                 .select_related(
-                    "user", "post__thread__space", "post__author__community_profile"
+                    "user__community_profile",
+                    "post__thread__space",
+                    "post__author__community_profile",
                 )
                 .order_by("created_at")
             )
@@ -102,6 +110,11 @@ def send_notification_emails(thread_id=None):
 
 
 def _send_thread_email(user, notifications):
+    with emails.in_language_of(user):
+        _send_thread_email_now(user, notifications)
+
+
+def _send_thread_email_now(user, notifications):
     first = notifications[0]
     thread = first.post.thread
     if len(notifications) == 1:
@@ -142,12 +155,16 @@ def send_digests():
     """
     User = get_user_model()
     now = timezone.now()
-    users = User.objects.filter(
-        is_active=True,
-        community_profile__email_preference=Profile.EmailPreference.DIGEST,
-        community_notifications__emailed_at__isnull=True,
-        community_notifications__read_at__isnull=True,
-    ).distinct()
+    users = (
+        User.objects.filter(
+            is_active=True,
+            community_profile__email_preference=Profile.EmailPreference.DIGEST,
+            community_notifications__emailed_at__isnull=True,
+            community_notifications__read_at__isnull=True,
+        )
+        .select_related("community_profile")
+        .distinct()
+    )
     sent = 0
     for user in users:
         pending = list(
@@ -159,23 +176,7 @@ def send_digests():
         )
         items = _still_visible(pending, user)
         if items:
-            emails.send(
-                user=user,
-                subject=_("Your daily community digest"),
-                template="digest",
-                context={
-                    "items": [
-                        {
-                            "notification": n,
-                            "author": n.post.author.community_profile.name
-                            if n.post.author
-                            else _("A former member"),
-                            "url": settings.SITE_URL + n.post.get_absolute_url(),
-                        }
-                        for n in items
-                    ]
-                },
-            )
+            _send_digest(user, items)
             sent += 1
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
             emailed_at=now
@@ -184,23 +185,58 @@ def send_digests():
     return sent
 
 
+def _send_digest(user, items):
+    with emails.in_language_of(user):
+        emails.send(
+            user=user,
+            subject=_("Your daily community digest"),
+            template="digest",
+            context={
+                "items": [
+                    {
+                        "notification": n,
+                        "author": n.post.author.community_profile.name
+                        if n.post.author
+                        else _("A former member"),
+                        "url": settings.SITE_URL + n.post.get_absolute_url(),
+                    }
+                    for n in items
+                ]
+            },
+        )
+
+
 @task()
-def send_invitation(invitation_id):
+def send_invitation(invitation_id, language=None):
+    """Invite an address to a working group: in its member's language if the
+    address has an account, else in the language the chair invited from."""
+    from django.core import signing
+
     invitation = Invitation.objects.select_related("working_group", "invited_by").get(
         pk=invitation_id
     )
-    from django.core import signing
-
-    token = signing.dumps(invitation.pk, salt="community.invitation")
-    url = settings.SITE_URL + reverse("community:accept_invitation", args=[token])
-    context = {"invitation": invitation, "url": url}
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-        + _("Invitation to join the %(group)s") % {"group": invitation.working_group},
-        render_to_string("community/email/invitation.txt", context),
-        None,
-        [invitation.email],
+    User = get_user_model()
+    member = (
+        User.objects.filter(email__iexact=invitation.email, is_active=True)
+        .select_related("community_profile")
+        .first()
     )
+    if member is not None:
+        language = emails.language_of(member)
+    with languages.in_language(language):
+        token = signing.dumps(invitation.pk, salt="community.invitation")
+        url = settings.SITE_URL + reverse("community:accept_invitation", args=[token])
+        context = {"invitation": invitation, "url": url}
+        message = EmailMessage(
+            emails.subject_prefix()
+            + _("Invitation to join the %(group)s")
+            % {"group": invitation.working_group},
+            render_to_string("community/email/invitation.txt", context),
+            None,
+            [invitation.email],
+            headers={"Content-Language": languages.current()},
+        )
+        message.send()
 
 
 @task()
@@ -219,20 +255,21 @@ def send_membership_request(membership_id):
         for m in group.memberships.active()
         .filter(is_chair=True, user__is_active=True)
         .exclude(user__community_profile__email_preference=Profile.EmailPreference.NONE)
-        .select_related("user")
+        .select_related("user__community_profile")
         if m.user.email
     ]
     name = membership.user.community_profile.name
     for chair in chairs:
-        emails.send(
-            user=chair,
-            subject=_("%(name)s asks to join the %(group)s")
-            % {"name": name, "group": group.name},
-            template="membership_request",
-            context={
-                "membership": membership,
-                "name": name,
-                "url": settings.SITE_URL + group.get_absolute_url(),
-            },
-        )
+        with emails.in_language_of(chair):
+            emails.send(
+                user=chair,
+                subject=_("%(name)s asks to join the %(group)s")
+                % {"name": name, "group": group.name},
+                template="membership_request",
+                context={
+                    "membership": membership,
+                    "name": name,
+                    "url": settings.SITE_URL + group.get_absolute_url(),
+                },
+            )
     return len(chairs)

@@ -32,6 +32,7 @@ EXPORT_COLUMNS = [
     ("code", gettext_lazy("Check-in code")),
     ("accommodations", gettext_lazy("Accessibility accommodations")),
     ("dietary", gettext_lazy("Dietary needs")),
+    ("language", gettext_lazy("Language")),
     ("created_at", gettext_lazy("Registered")),
     ("checked_in_at", gettext_lazy("Checked in")),
 ]
@@ -114,7 +115,7 @@ def _cell(value):
 
 
 def _value(registration, field):
-    if field in ("status", "sector"):
+    if field in ("status", "sector", "language"):
         return getattr(registration, f"get_{field}_display")()
     return getattr(registration, field)
 

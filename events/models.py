@@ -137,8 +137,9 @@ class EventIndexPage(RoutablePageMixin, IndexPageMixin, Page):
     def feed_response(self):
         """The calendar feed of upcoming events; it never carries joining links.
 
-        Served at /events/feed.ics by `events.views.feed` (Wagtail's page URLs
-        cannot end in a file extension).
+        Served at /events/feed.ics (/fr/events/feed.ics: the French index's)
+        by `events.views.feed` (Wagtail's page URLs cannot end in a file
+        extension).
         """
         from .calendar import calendar_for_events
 
@@ -445,6 +446,14 @@ class Registration(models.Model):
     role = models.CharField(_("role"), max_length=200, blank=True)
     accommodations = models.TextField(_("accessibility accommodations"), blank=True)
     dietary = models.TextField(_("dietary needs"), blank=True)
+    # The language of the page they registered on: their emails, sent later
+    # by a task, are written in it (cms.languages).
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )

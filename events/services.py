@@ -14,6 +14,8 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms import languages
+
 from .models import EventPage, Registration, RegistrationLog
 
 # Called between reading the seat count and writing the registration, when set.
@@ -143,6 +145,7 @@ def register(
     role="",
     accommodations="",
     dietary="",
+    language=None,
     lock=True,
 ):
     """Register someone for an event and return the registration.
@@ -155,6 +158,9 @@ def register(
     address's owner is emailed (a fresh confirmation link, or a note that they
     are already registered) and `DuplicateRegistration` is raised, which the
     guest form answers exactly as it answers a new registration.
+
+    `language` (the page's, by default the site's) is the language of every
+    email about this registration, however much later it is sent.
     """
     email = email.strip().lower()
     now = timezone.now()
@@ -197,6 +203,7 @@ def register(
                     role=role,
                     accommodations=accommodations,
                     dietary=dietary,
+                    language=languages.supported(language),
                     created_at=now,
                 )
                 if email_verified:

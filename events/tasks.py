@@ -1,11 +1,18 @@
-"""Emails about registrations, sent in the background after the change commits."""
+"""Emails about registrations, sent in the background after the change commits.
+
+Each is written in the registration's language (the language of the page it
+was made on), with links to that language's pages (cms.languages).
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
+
+from cms import languages
 
 from .calendar import calendar_for_registration
 from .models import EventPage, Registration
@@ -21,10 +28,14 @@ SUBJECTS = {
 
 
 def registration_email(registration, kind):
-    """Build the email for this registration; the joining link only if seated."""
+    """Build the email for this registration; the joining link only if seated.
+
+    Call it inside `languages.in_language(registration.language)`: the event
+    is the registration's language's version of it, when there is one.
+    """
     from .signing import confirm_token
 
-    event = registration.event
+    event = languages.localized(registration.event, languages.current())
     seated = registration.is_confirmed and kind in {"confirmed", "promoted"}
     context = {
         "registration": registration,
@@ -36,8 +47,6 @@ def registration_email(registration, kind):
         "join_url": event.online_url if seated and event.is_online else "",
     }
     if kind == "pending":
-        from django.urls import reverse
-
         context["confirm_url"] = settings.SITE_URL + reverse(
             "events:confirm", args=[confirm_token(registration)]
         )
@@ -45,11 +54,12 @@ def registration_email(registration, kind):
         subject=str(SUBJECTS[kind]) % {"event": event.title},
         body=render_to_string("events/email/registration.txt", context),
         to=[registration.email],
+        headers={"Content-Language": languages.current()},
     )
     if seated:
         message.attach(
             f"{event.slug}.ics",
-            calendar_for_registration(registration),
+            calendar_for_registration(registration, event=event),
             "text/calendar",
         )
     return message
@@ -62,22 +72,42 @@ def send_registration_email(registration_id, kind):
     )
     if registration is None or kind not in SUBJECTS:
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    with languages.in_language(registration.language):
         registration_email(registration, kind).send()
+
+
+def _attendee_footer(registration, event):
+    return "\n\n-- \n" + gettext(
+        "You receive this email because you are registered for %(event)s. "
+        "View or cancel your registration: %(url)s"
+    ) % {
+        "event": event.title,
+        "url": settings.SITE_URL + registration.get_manage_url(),
+    }
 
 
 @task()
 def send_attendee_message(event_id, subject, body):
-    """Staff's message to every confirmed attendee, one email each (no shared To)."""
+    """Staff's message to every confirmed attendee, one email each (no shared
+    To), with a note in each attendee's language on why they receive it."""
     event = EventPage.objects.get(pk=event_id)
     recipients = list(
         Registration.objects.confirmed()
         .filter(event=event)
-        .values_list("email", flat=True)
+        .only("pk", "code", "email", "language")
     )
+    versions = {}
     with get_connection() as connection:
-        for email in recipients:
-            EmailMessage(
-                subject=subject, body=body, to=[email], connection=connection
-            ).send()
+        for registration in recipients:
+            language = languages.supported(registration.language)
+            with languages.in_language(language):
+                if language not in versions:
+                    versions[language] = languages.localized(event, language)
+                EmailMessage(
+                    subject=subject,
+                    body=body + _attendee_footer(registration, versions[language]),
+                    to=[registration.email],
+                    connection=connection,
+                    headers={"Content-Language": language},
+                ).send()
     return len(recipients)

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cms import http_cache
+from cms import http_cache, languages
 from cms.http import client_ip
 from cms.ratelimit import consume
 
@@ -28,10 +28,20 @@ GUEST_RATE_LIMITS = {"address": "3/h", "client": "10/h"}
 
 @http_cache.edge_cacheable("events", "pages")
 def feed(request):
-    """/events/feed.ics: the calendar of upcoming events under the events index."""
+    """/events/feed.ics: the calendar of upcoming events under the events index
+    of the address's language (/fr/events/feed.ics: the French one), or of the
+    site's language while the index has no translation."""
+    from wagtail.models import Locale
+
     from .models import EventIndexPage
 
-    index = EventIndexPage.objects.live().public().first()
+    indexes = {
+        index.locale_id: index
+        for index in EventIndexPage.objects.live()
+        .public()
+        .filter(locale__language_code__in={languages.current(), settings.LANGUAGE_CODE})
+    }
+    index = indexes.get(Locale.get_active().pk) or indexes.get(Locale.get_default().pk)
     if index is None:
         raise Http404
     return index.feed_response()
@@ -113,6 +123,7 @@ def register_for_event(request, event):
                 role=data["role"],
                 accommodations=data["accommodations"],
                 dietary=data["dietary"],
+                language=languages.current(),
             )
         except services.EventBusy:
             return busy_response(request, event)
@@ -205,8 +216,9 @@ def manage_ics(request, token):
     registration = registration_from_manage_token(token)
     if registration is None or registration.status == Registration.Status.CANCELLED:
         raise Http404
+    event = languages.localized(registration.event, languages.current())
     response = HttpResponse(
-        calendar_for_registration(registration),
+        calendar_for_registration(registration, event=event),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = (

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.utils.translation import gettext_noop
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The API's language: ?lang= or Accept-Language (cms/api_language.py).
+    "cms.api_language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "cms.esi.SurrogateControlMiddleware",
@@ -225,7 +228,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 # rule: the link alone, opened elsewhere, confirms without signing in).
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Micro-certification] "
+# Translated where it is used (community.adapters, community.emails).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = gettext_noop("[Micro-certification] ")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
 # Signing up with a taken address costs what a new one does (community/signup.py).
