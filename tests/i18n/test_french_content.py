@@ -270,3 +270,23 @@ def test_seeding_the_french_pages_twice_changes_nothing(bilingual):
     before = state()
     _seed_french()
     assert state() == before
+
+
+def test_staff_see_the_event_once_with_the_registrations_of_both_pages(
+    client, bilingual, staff
+):
+    english = EventPage.objects.get(locale__language_code="en")
+    forum = _french(EventPage)
+    services.register(
+        event=forum, name="Geneviève", email="gen@example.com", email_verified=True
+    )
+    services.register(
+        event=english, name="Early Bird", email="early@example.org", email_verified=True
+    )
+    client.force_login(staff)
+    listing = client.get("/admin/registrations/").content.decode()
+    assert f'href="/admin/registrations/{english.pk}/"' in listing
+    assert f'href="/admin/registrations/{forum.pk}/"' not in listing
+    # The French page's registrations are the event's.
+    html = client.get(f"/admin/registrations/{forum.pk}/").content.decode()
+    assert "gen@example.com" in html and "early@example.org" in html
