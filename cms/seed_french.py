@@ -64,12 +64,21 @@ ECOSYSTEM = [
     "reconnaissance par les partenaires.",
     f"Sur ce site, vous pouvez{NBSP}:",
 ]
+# Each app's French seed links these phrases once its page exists
+# (cms.seed.link_phrase), as the English seed does.
+DOWNLOAD_FRAMEWORK = (
+    "télécharger le document-cadre et les principes de la microcertification"
+)
+VIEW_WEBINAR = (
+    "regarder le webinaire de déclaration d'intérêt sur la microcertification "
+    "du 23 octobre 2019"
+)
+SEE_FORUM = "Consulter le programme du Forum annuel"
+REGISTER_FORUM = "S'inscrire au Forum annuel"
 PROMISES = (
     f"<p>{ECOSYSTEM[3]}</p><ul>"
-    "<li>télécharger le document-cadre et les principes de la microcertification "
-    "(en anglais pour l'instant);</li>"
-    "<li>regarder le webinaire de déclaration d'intérêt sur la microcertification "
-    "du 23 octobre 2019 (en anglais).</li></ul>"
+    f"<li>{DOWNLOAD_FRAMEWORK} (PDF);</li>"
+    f"<li>{VIEW_WEBINAR} (en anglais, avec sous-titres en français).</li></ul>"
 )
 
 FORUM = (
@@ -79,10 +88,7 @@ FORUM = (
     "participants de plusieurs secteurs échangent leurs expériences et bâtissent "
     "une communauté de pratique vouée à l'avancement de la microcertification."
 )
-FORUM_LINKS = (
-    "<ul><li>Consulter le programme du Forum annuel</li>"
-    "<li>S'inscrire au Forum annuel</li></ul>"
-)
+FORUM_LINKS = f"<ul><li>{SEE_FORUM}</li><li>{REGISTER_FORUM}</li></ul>"
 COORDINATOR = "la coordonnatrice ou le coordonnateur du programme"
 TO_COORDINATOR = "à la coordonnatrice ou au coordonnateur du programme"
 

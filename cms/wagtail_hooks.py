@@ -19,3 +19,25 @@ class PageLinkByPath(PageLinkHandler):
 @hooks.register("register_rich_text_features", order=1)  # after Wagtail's own
 def register_page_links(features):
     features.register_link_type(PageLinkByPath)
+
+
+@hooks.register("construct_homepage_panels")
+def add_translations_panel(request, panels):
+    from .admin_translations import TranslationsPanel
+
+    panels.append(TranslationsPanel())
+
+
+@hooks.register("register_admin_urls")
+def register_translation_urls():
+    from django.urls import path
+
+    from .admin_translations import submit_translation
+
+    return [
+        path(
+            "translations/<int:page_id>/submit/",
+            submit_translation,
+            name="cms_submit_translation",
+        )
+    ]

@@ -6,7 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from wagtail.models import Locale
 
 from cms.exports import neutralise
 
@@ -61,10 +62,20 @@ def _counts(event):
     )
 
 
+def _event(event_id):
+    """The event whose registrations these are: a translation's page shows its
+    default-language page's (`EventPage.seat_event`)."""
+    return get_object_or_404(EventPage, pk=event_id).seat_event
+
+
 @staff_required
 def index(request):
+    # One row per event: its translations share its registrations.
+    default_page = EventPage.objects.filter(
+        translation_key=OuterRef("translation_key"), locale=Locale.get_default()
+    ).exclude(pk=OuterRef("pk"))
     events = (
-        EventPage.objects.all()
+        EventPage.objects.exclude(Exists(default_page))
         .with_seat_counts()
         .annotate(
             cancelled_count=Count(
@@ -84,7 +95,7 @@ def index(request):
 
 @staff_required
 def registrations(request, event_id):
-    event = get_object_or_404(EventPage, pk=event_id)
+    event = _event(event_id)
     query = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     rows = Registration.objects.filter(event=event).search(query)
@@ -130,7 +141,7 @@ def _export_rows(event):
 
 @staff_required
 def export_csv(request, event_id):
-    event = get_object_or_404(EventPage, pk=event_id)
+    event = _event(event_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerows(_export_rows(event))
@@ -145,7 +156,7 @@ def export_csv(request, event_id):
 def export_xlsx(request, event_id):
     from openpyxl import Workbook
 
-    event = get_object_or_404(EventPage, pk=event_id)
+    event = _event(event_id)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Registrations"
@@ -166,7 +177,7 @@ def export_xlsx(request, event_id):
 @staff_required
 def check_in(request, event_id):
     """The check-in desk: find by name or code, then check in with one click."""
-    event = get_object_or_404(EventPage, pk=event_id)
+    event = _event(event_id)
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -234,7 +245,7 @@ def promote(request, event_id, pk):
 
 @staff_required
 def email_attendees(request, event_id):
-    event = get_object_or_404(EventPage, pk=event_id)
+    event = _event(event_id)
     form = AttendeeEmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         count = services.email_attendees(

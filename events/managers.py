@@ -1,7 +1,8 @@
 """Who may see which registrations and events: the one place that decides it."""
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.query import PageQuerySet
 
@@ -29,6 +30,10 @@ class RegistrationQuerySet(models.QuerySet):
             return self
         return self.filter(user=user)
 
+    def of_event(self, event):
+        """The registrations of the event in every language (its translations)."""
+        return self.filter(event__translation_key=event.translation_key)
+
     def search(self, query):
         query = (query or "").strip()
         if not query:
@@ -45,18 +50,28 @@ class EventQuerySet(PageQuerySet):
     """Filters for event pages; applied to `EventPage.objects`."""
 
     def with_seat_counts(self):
-        """Annotate confirmed and waitlisted counts in the same query."""
+        """Annotate confirmed and waitlisted counts in the same query.
+
+        An event's translations share its seats (see `EventPage.seat_event`):
+        the counts are those of every language's page of the event.
+        """
+        from .models import Registration
+
+        def count(status):
+            rows = (
+                Registration.objects.filter(
+                    event__translation_key=OuterRef("translation_key"),
+                    status=status,
+                )
+                .order_by()
+                .values("event__translation_key")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            return Coalesce(Subquery(rows[:1]), 0)
+
         return self.annotate(
-            confirmed_count=Count(
-                "registrations",
-                filter=Q(registrations__status="confirmed"),
-                distinct=True,
-            ),
-            waitlisted_count=Count(
-                "registrations",
-                filter=Q(registrations__status="waitlisted"),
-                distinct=True,
-            ),
+            confirmed_count=count("confirmed"), waitlisted_count=count("waitlisted")
         )
 
     def upcoming(self, now=None):

@@ -280,11 +280,43 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
     def effective_closes(self):
         return self.registration_closes or self.start
 
+    # What the event's translations take from it when it is published: one
+    # event in two languages has one capacity and one registration period.
+    SEAT_FIELDS = (
+        "start",
+        "end",
+        "event_format",
+        "capacity",
+        "registration_opens",
+        "registration_closes",
+        "waitlist_auto_promote",
+    )
+
+    @cached_property
+    def seat_event(self):
+        """The page that holds this event's seats and registrations.
+
+        An event and its translations are one event: its page in the site's
+        default language takes every registration, made on any language's
+        page, and the seat lock is on that page's row. A translation whose
+        default-language page is gone holds its own.
+        """
+        from wagtail.models import Locale
+
+        default = Locale.get_default()
+        if self.locale_id == default.pk:
+            return self
+        source = EventPage.objects.filter(
+            translation_key=self.translation_key, locale_id=default.pk
+        ).first()
+        return source or self
+
     def seats_taken(self):
-        """Confirmed registrations; uses the listing annotation when present."""
+        """Confirmed registrations in every language; uses the listing
+        annotation when present."""
         if hasattr(self, "confirmed_count"):
             return self.confirmed_count
-        return self.registrations.confirmed().count()
+        return Registration.objects.of_event(self).confirmed().count()
 
     def seats_left(self):
         return max(self.capacity - self.seats_taken(), 0)
@@ -323,7 +355,7 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
         """The signed-in user's active registration for this event, if any."""
         if not user.is_authenticated:
             return None
-        return self.registrations.active().filter(user=user).first()
+        return Registration.objects.of_event(self).active().filter(user=user).first()
 
     def programme(self):
         """The agenda (sessions with their speakers) and the event's speakers."""
@@ -341,7 +373,9 @@ class EventPage(RoutablePageMixin, BasePageMixin, Page):
         http_cache.cache_until(request, self.next_state_change())
         if not hasattr(self, "confirmed_count"):
             # Counted once for the state badge and "seats left" alike.
-            self.confirmed_count = self.registrations.confirmed().count()
+            self.confirmed_count = (
+                Registration.objects.of_event(self).confirmed().count()
+            )
         # Read only when the agenda is rendered, not when the page's cached
         # copy of it is shown (cms.fragments).
         programme = SimpleLazyObject(self.programme)
@@ -658,6 +692,18 @@ class WebinarPage(RoutablePageMixin, BasePageMixin, Page):
             raise ValidationError(
                 {"captions": _("Captions must be a WebVTT (.vtt) file.")}
             )
+
+    @property
+    def captions_label(self):
+        """The captions track's name in its own language ("English",
+        "Français"), as a player's list of caption languages shows it."""
+        from django.utils.translation import get_language_info
+
+        try:
+            name = get_language_info(self.captions_language)["name_local"]
+        except KeyError:
+            return self.captions_language
+        return name[:1].upper() + name[1:]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -154,6 +154,9 @@ def register(
     A guest's registration waits in "pending" until they follow the emailed
     link (`confirm_guest`); only then do they take a seat.
 
+    `event` may be any language's page of the event: the registration is
+    held by its `seat_event`, whose row is locked and whose seats are counted.
+
     A guest who gives an address already registered changes nothing: the
     address's owner is emailed (a fresh confirmation link, or a note that they
     are already registered) and `DuplicateRegistration` is raised, which the
@@ -165,6 +168,8 @@ def register(
     email = email.strip().lower()
     now = timezone.now()
     user = user if user is not None and user.is_authenticated else None
+    # A registration on a translation of the event takes a seat of the event.
+    event = event.seat_event
     unconfirmed = None
     already_registered = None
     try:

@@ -12,7 +12,19 @@ def seat_waitlist_after_capacity_change(sender, instance, revision=None, **kwarg
     from .services import fill_from_waitlist
 
     user = getattr(revision, "user", None) if revision is not None else None
-    fill_from_waitlist(event=instance, actor=user)
+    sync_translations_seats(instance)
+    fill_from_waitlist(event=instance.seat_event, actor=user)
+
+
+def sync_translations_seats(event):
+    """The event's translations take its dates, capacity and registration
+    period when its default-language page is published: one event, one set of
+    seats, whatever language's page a visitor reads."""
+    if event.seat_event.pk != event.pk:
+        return
+    EventPage.objects.filter(translation_key=event.translation_key).exclude(
+        pk=event.pk
+    ).update(**{name: getattr(event, name) for name in EventPage.SEAT_FIELDS})
 
 
 @receiver(post_delete, sender=Registration)

@@ -194,7 +194,9 @@ def manage(request, token):
         else:
             messages.success(request, _("Your registration is cancelled."))
         return redirect("events:manage", token=token)
-    event = registration.event
+    # The event's page in the address's language (registrations are held by
+    # its default-language page, whatever page they were made on).
+    event = registration.event.localized
     return TemplateResponse(
         request,
         "events/manage.html",
@@ -243,12 +245,16 @@ def confirm(request, token):
             return busy_response(request, registration.event)
         except services.RegistrationError as exc:
             messages.error(request, exc.message)
-            return redirect(registration.event.url)
+            return redirect(registration.event.localized.url)
         return redirect(registration.get_manage_url())
     if registration.status != Registration.Status.PENDING:
         return redirect(registration.get_manage_url())
     return TemplateResponse(
         request,
         "events/confirm.html",
-        {"registration": registration, "event": registration.event, "token": token},
+        {
+            "registration": registration,
+            "event": registration.event.localized,
+            "token": token,
+        },
     )

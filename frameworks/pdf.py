@@ -274,7 +274,7 @@ def body_flowables(body, styles, base_url):
                 out.append(Paragraph(escape(principle["statement"]), styles["p"]))
                 out.append(
                     Paragraph(
-                        f"<b>{escape(_('Evidence that it is met'))}:</b> "
+                        f"<b>{escape(_('Evidence that it is met:'))}</b> "
                         f"{escape(principle['evidence'])}",
                         styles["p"],
                     )
@@ -299,11 +299,24 @@ def body_flowables(body, styles, base_url):
     return out
 
 
+def page_language(page):
+    """The language code of the page's locale (the site's default without one)."""
+    locale_id = getattr(page, "locale_id", None)
+    if locale_id is None:
+        return settings.LANGUAGE_CODE
+    from wagtail.models import Locale
+
+    locale = Locale.objects.filter(pk=locale_id).first()
+    return locale.language_code if locale is not None else settings.LANGUAGE_CODE
+
+
 def version_pdf(*, page, version, stable_url, author):
     """Bytes of the PDF of one published version of a framework document.
 
     `page` is the version's snapshot (`FrameworkPage.with_content_json`), so the
-    text is the version's own, not the live page's.
+    text is the version's own, not the live page's. The fixed labels and the
+    date are typeset in the page's language (its locale): a French translation
+    gets a French PDF.
     """
     from reportlab.lib.pagesizes import LETTER
     from reportlab.lib.units import inch
@@ -311,7 +324,8 @@ def version_pdf(*, page, version, stable_url, author):
 
     styles = _styles()
     base_url = settings.SITE_URL
-    with translation.override(settings.LANGUAGE_CODE):
+    language = page_language(page)
+    with translation.override(language):
         published = date_format(timezone.localtime(version.published_at), "DATE_FORMAT")
         year = timezone.localtime(version.published_at).year
         meta = _("Version %(number)s, published %(date)s") % {
@@ -335,13 +349,13 @@ def version_pdf(*, page, version, stable_url, author):
             story.append(Paragraph(escape(page.summary), styles["p"]))
         story.append(
             Paragraph(
-                f"<b>{escape(_('Cite this version'))}:</b> {escape(citation)}",
+                f"<b>{escape(_('Cite this version:'))}</b> {escape(citation)}",
                 styles["meta"],
             )
         )
         story.append(
             Paragraph(
-                f"<b>{escape(_('Online'))}:</b> "
+                f"<b>{escape(_('Stable address:'))}</b> "
                 f'<a href="{escape(stable_url)}">{escape(stable_url)}</a>',
                 styles["meta"],
             )
@@ -382,7 +396,7 @@ def version_pdf(*, page, version, stable_url, author):
         author=author,
         subject=page.summary if getattr(page, "summary", "") else version.title,
         creator=author,
-        lang=settings.LANGUAGE_CODE,
+        lang=language,
         displayDocTitle=True,
         invariant=True,
     )

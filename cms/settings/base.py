@@ -339,6 +339,10 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = False
 # Pages and snippets have a locale; French pages are translations of English
 # ones (wagtail-localize), in their own tree under a French home page.
 WAGTAIL_I18N_ENABLED = True
+# A page translated with wagtail-localize starts as a draft (not live with the
+# source's text in place of its translation) and is published through review
+# (cms/translations.py; docs/i18n.md).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAILMEDIA = {"MEDIA_MODEL": "wagtailmedia.Media"}

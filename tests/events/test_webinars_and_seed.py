@@ -34,8 +34,14 @@ def test_seed_is_idempotent(seeded):
 
 def test_seed_demo_builds_the_forum_and_the_webinar(db):
     call_command("seed_demo", stdout=io.StringIO())
-    assert EventPage.objects.live().count() == 1
-    assert WebinarPage.objects.live().count() == 1
+    # One forum and one webinar, each in English and in French.
+    for model in (EventPage, WebinarPage):
+        pages = model.objects.live()
+        assert sorted(pages.values_list("locale__language_code", flat=True)) == [
+            "en",
+            "fr",
+        ]
+        assert len({page.translation_key for page in pages}) == 1
 
 
 def test_seeded_forum_has_agenda_speakers_and_open_registration(client, seeded):

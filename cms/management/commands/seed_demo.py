@@ -8,8 +8,9 @@ from django.test.utils import override_settings
 # Each app that has demo content provides `<app>/seed.py` with `seed(stdout)`.
 # They run in this order: later apps may link to pages the earlier ones made.
 SEED_APPS = ["cms", "frameworks", "events", "community", "credentials", "search"]
-# Then the French translations of the pages they made (issue 21).
-SEED_LAST = ["cms.seed_french"]
+# Then the French translations of the pages they made (issue 21): the core
+# pages first (the French home page), then the apps' pages under it.
+SEED_LAST = ["cms.seed_french", "frameworks.seed_french", "events.seed_french"]
 
 
 class Command(BaseCommand):
@@ -25,7 +26,11 @@ class Command(BaseCommand):
             except ModuleNotFoundError as exc:
                 if exc.name != f"{label}.seed":
                     raise
-        modules += [(name, import_module(name)) for name in SEED_LAST]
+        modules += [
+            (name, import_module(name))
+            for name in SEED_LAST
+            if apps.is_installed(name.split(".", 1)[0])
+        ]
         for label, module in modules:
             # Seeding notifies nobody: workflow and welcome emails are dropped.
             with (
