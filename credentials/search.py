@@ -163,6 +163,7 @@ class CatalogueIndex(SearchIndex):
         ("learning_outcomes", 2),
         ("description", 1),
     )
+    title_field = "title"
 
     def __init__(self):
         from .models import MicroCredential
@@ -197,6 +198,14 @@ class CatalogueIndex(SearchIndex):
 
     def vocabulary(self, obj):
         return words_of(obj.title, *(tag.name for tag in obj.skills.all()))
+
+    def shown(self, obj):
+        return {
+            "title": obj.title,
+            "url": obj.get_absolute_url(),
+            "text": obj.description,
+            "meta": obj.provider.name,
+        }
 
     # What the shared HTTP cache purges when the catalogue changes (bump).
     cache_tags = ("catalogue",)

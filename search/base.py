@@ -187,6 +187,7 @@ class SearchIndex:
     - `search_queryset(user)`: what the database engine reads to find them.
     - `prepare_hits(queryset)`: add select_related/prefetch_related for results.
     - `vocabulary(obj)`: the words "did you mean" may propose for this object.
+    - `shown(obj)`: what site search shows of one hit.
     """
 
     name = ""
@@ -204,6 +205,8 @@ class SearchIndex:
     # (ORM path, weight) pairs for engines without full-text search; the
     # weight orders results by where the words matched
     text_fields: tuple[tuple[str, int], ...] = ()
+    # the field of a row's title: suggestions as one types match it
+    title_field = ""
 
     def get_queryset(self, user=None):
         return self.model._default_manager.all()
@@ -241,6 +244,12 @@ class SearchIndex:
 
     def vocabulary(self, obj):
         return []
+
+    def shown(self, obj):
+        """What site search shows of one hit (read through `prepare_hits`):
+        its `title`, `url`, `text` (for the snippet) and `meta` (a short
+        label). Override it to name the model's own fields."""
+        return {"title": str(obj), "url": obj.get_absolute_url()}
 
     def cache_audience(self, user):
         """A name for everyone who sees the same rows as this user, or None.
