@@ -245,6 +245,19 @@ class SearchIndex:
     def vocabulary(self, obj):
         return []
 
+    def value_counts(self, facet, ids=None):
+        """A many-valued facet's counts read without the search rows, or None.
+
+        A QuerySet of rows `value`, `label` and `n`: how many of the rows
+        anyone may find have each value, among the rows `ids` lists (an
+        expression: the matches of a query) or, with None, among all of them
+        (the catalogue as first opened). Return None (the default) to let the
+        engine count through `search_queryset`; an index that keeps the
+        facet's rows apart (a many-to-many table with its own copy of who may
+        find the row) can count them there, without joining the wide rows.
+        """
+        return None
+
     def shown(self, obj):
         """What site search shows of one hit (read through `prepare_hits`):
         its `title`, `url`, `text` (for the snippet) and `meta` (a short
