@@ -32,15 +32,29 @@ register_visibility(
 MAX_POSTS_INDEXED = 500
 
 
+# Results and suggestions: the threads with the latest activity first; inside
+# a thread, its first matching post gives the snippet and the link.
+THREAD_ORDERING = ("-last_activity_at", "-pk")
+POST_ORDERING = ("created_at", "pk")
+
+
+def thread_shown(thread):
+    """What a result or a suggestion shows of a thread (its space is read
+    with it: `related`)."""
+    return {
+        "title": thread.title,
+        "url": thread.get_absolute_url(),
+        "meta": thread.space.name,
+    }
+
+
 def thread_document(thread):
     """A thread as one document: its title and the posts every reader of the
     thread sees (who may read the thread is filtered when searching)."""
-    posts = Post.objects.of_readable_thread(thread, None).order_by("created_at", "pk")
+    posts = Post.objects.of_readable_thread(thread, None).order_by(*POST_ORDERING)
     return {
-        "title": thread.title,
+        **thread_shown(thread),
         "body": " ".join(post.body for post in posts[:MAX_POSTS_INDEXED]),
-        "url": thread.get_absolute_url(),
-        "meta": thread.space.name,
         "sort_date": thread.last_activity_at,
     }
 
@@ -64,7 +78,7 @@ def thread_texts():
         Post.objects.of_readable_thread(OuterRef("pk"), None)
         .order_by()
         .values("thread")
-        .annotate(text=StringAgg("body", " ", order_by=("created_at", "pk")))
+        .annotate(text=StringAgg("body", " ", order_by=POST_ORDERING))
         .values("text")
     )
     return Thread.objects.annotate(
@@ -77,7 +91,13 @@ register_documents(
     lambda: Thread.objects.select_related("space"),
     thread_document,
     texts=thread_texts,
+    shown=thread_shown,
+    title="title",
+    ordering=THREAD_ORDERING,
+    related=("space",),
 )
+# A thread's own text holds the posts every reader sees; the posts beyond it
+# (hidden ones, which moderators still see) are matched one by one.
 register_documents(
     "posts",
     lambda: Post.objects.filter(
@@ -86,4 +106,6 @@ register_documents(
     hidden_post_document,
     adds_to="discussions",
     parent_key="thread_id",
+    text="body",
+    ordering=POST_ORDERING,
 )

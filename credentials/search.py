@@ -5,7 +5,7 @@ import re
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -163,6 +163,7 @@ class CatalogueIndex(SearchIndex):
         ("learning_outcomes", 2),
         ("description", 1),
     )
+    title_field = "title"
 
     def __init__(self):
         from .models import MicroCredential
@@ -197,6 +198,43 @@ class CatalogueIndex(SearchIndex):
 
     def vocabulary(self, obj):
         return words_of(obj.title, *(tag.name for tag in obj.skills.all()))
+
+    def value_counts(self, facet, ids=None):
+        # Skills are counted on the search rows' skill rows, which carry the
+        # row's `public` (refresh_facts): no join through the wide rows.
+        if facet.name != "skill" or connection.vendor != "postgresql":
+            return None
+        from taggit.models import Tag
+
+        from .models import CredentialFactsSkill
+
+        if ids is not None:
+            return (
+                CredentialFactsSkill.objects.filter(facts_id__in=ids)
+                .values(value=F("tag__slug"), label=F("tag__name"))
+                .annotate(n=Count("*"))
+            )
+        # Every public row: each skill counted on its own in the partial index
+        # of public skill rows (an index-only range per skill; the engine
+        # leaves out the skills counted 0 or not at all).
+        per_skill = (
+            CredentialFactsSkill.objects.filter(public=True, tag=OuterRef("pk"))
+            .order_by()
+            .values("tag")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return Tag.objects.annotate(n=Subquery(per_skill)).values(
+            "n", value=F("slug"), label=F("name")
+        )
+
+    def shown(self, obj):
+        return {
+            "title": obj.title,
+            "url": obj.get_absolute_url(),
+            "text": obj.description,
+            "meta": obj.provider.name,
+        }
 
     # What the shared HTTP cache purges when the catalogue changes (bump).
     cache_tags = ("catalogue",)
@@ -267,6 +305,8 @@ def refresh_facts(ids=None):
     facts_skills = CredentialFactsSkill._meta.db_table
     tagged = TaggedMicroCredential._meta.db_table
     config = "(CASE WHEN m.language = 'fr' THEN 'french' ELSE 'english' END)::regconfig"
+    # Whether anyone may find the entry: the search row and its skill rows.
+    public = "m.live AND m.status = 'published'"
     if ids is None:
         where, params = "", []
         deletes = [
@@ -285,7 +325,7 @@ def refresh_facts(ids=None):
         f"""INSERT INTO {facts} (credential_id, public, provider_id, title, level,
                 delivery_mode, language, duration_weeks, cost_cad, osap_eligible,
                 created_at, search_vector)
-            SELECT m.id, m.live AND m.status = 'published', m.provider_id, m.title,
+            SELECT m.id, {public}, m.provider_id, m.title,
                 m.level, m.delivery_mode, m.language, m.duration_weeks, m.cost_cad,
                 m.osap_eligible, m.created_at,
                 setweight(to_tsvector({config}, coalesce(m.title, '')), 'A') ||
@@ -297,8 +337,9 @@ def refresh_facts(ids=None):
                     'C') ||
                 setweight(to_tsvector({config}, coalesce(m.description, '')), 'D')
             FROM {entries} AS m {where}""",  # noqa: S608
-        f"""INSERT INTO {facts_skills} (facts_id, tag_id)
-            SELECT DISTINCT ti.content_object_id, ti.tag_id FROM {tagged} AS ti
+        f"""INSERT INTO {facts_skills} (facts_id, tag_id, public)
+            SELECT DISTINCT ti.content_object_id, ti.tag_id, {public}
+            FROM {tagged} AS ti
             JOIN {entries} AS m ON m.id = ti.content_object_id {where}""",  # noqa: S608
     ]
     with transaction.atomic(), connection.cursor() as cursor:

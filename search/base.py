@@ -187,6 +187,7 @@ class SearchIndex:
     - `search_queryset(user)`: what the database engine reads to find them.
     - `prepare_hits(queryset)`: add select_related/prefetch_related for results.
     - `vocabulary(obj)`: the words "did you mean" may propose for this object.
+    - `shown(obj)`: what site search shows of one hit.
     """
 
     name = ""
@@ -204,6 +205,8 @@ class SearchIndex:
     # (ORM path, weight) pairs for engines without full-text search; the
     # weight orders results by where the words matched
     text_fields: tuple[tuple[str, int], ...] = ()
+    # the field of a row's title: suggestions as one types match it
+    title_field = ""
 
     def get_queryset(self, user=None):
         return self.model._default_manager.all()
@@ -241,6 +244,25 @@ class SearchIndex:
 
     def vocabulary(self, obj):
         return []
+
+    def value_counts(self, facet, ids=None):
+        """A many-valued facet's counts read without the search rows, or None.
+
+        A QuerySet of rows `value`, `label` and `n`: how many of the rows
+        anyone may find have each value, among the rows `ids` lists (an
+        expression: the matches of a query) or, with None, among all of them
+        (the catalogue as first opened). Return None (the default) to let the
+        engine count through `search_queryset`; an index that keeps the
+        facet's rows apart (a many-to-many table with its own copy of who may
+        find the row) can count them there, without joining the wide rows.
+        """
+        return None
+
+    def shown(self, obj):
+        """What site search shows of one hit (read through `prepare_hits`):
+        its `title`, `url`, `text` (for the snippet) and `meta` (a short
+        label). Override it to name the model's own fields."""
+        return {"title": str(obj), "url": obj.get_absolute_url()}
 
     def cache_audience(self, user):
         """A name for everyone who sees the same rows as this user, or None.

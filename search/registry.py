@@ -90,16 +90,23 @@ def visible_keys(kind, user):
 
 @dataclass(frozen=True)
 class Documents:
-    """What an app gives an engine that keeps its own copy of a kind (the
-    Elasticsearch engine's discussions), so search/ knows none of its fields.
+    """What an app tells the engines about a kind that they match by its
+    text (discussions), so search/ knows none of its fields.
 
-    `objects()` is the QuerySet of everything to index; `document(obj)` the
-    text and display fields of one object: `title`, `body`, `url`, `meta` (a
-    short label, such as the space's name) and `sort_date`. A kind with
-    `adds_to` holds text whose matches count as matches of that kind (hidden
-    posts, for the threads they belong to): `parent_key` names the field of
-    the parent, and who may see each match is asked of the kind's own
-    visibility rule.
+    `objects()` is the QuerySet of everything an engine that keeps its own
+    copy (Elasticsearch) indexes; `document(obj)` the text and display fields
+    of one object: `title`, `body`, `url`, `meta` (a short label, such as the
+    space's name) and `sort_date`. `shown(obj)` is what a hit or a suggestion
+    shows of one object (`title`, `url`, `meta`), reading only the relations
+    named in `related`; `title` names the field suggestions match and "did you
+    mean" learns words from; `ordering` orders results and suggestions.
+
+    A kind with `adds_to` holds text whose matches count as matches of that
+    kind (posts, for the threads they belong to): `parent_key` names the field
+    of the parent, `text` the field of the text, `ordering` which match comes
+    first (it gives the snippet), and `objects()` the ones whose text is not
+    already part of their parent's own (hidden posts): who may see each match
+    is asked of the kind's own visibility rule.
     """
 
     kind: str
@@ -108,23 +115,51 @@ class Documents:
     adds_to: str = ""
     parent_key: str = ""
     texts: Callable | None = None
+    shown: Callable | None = None
+    title: str = ""
+    text: str = ""
+    ordering: tuple = ()
+    related: tuple = ()
 
 
 _documents = {}
 
 
 def register_documents(
-    kind, objects, document, *, adds_to="", parent_key="", texts=None
+    kind,
+    objects,
+    document,
+    *,
+    adds_to="",
+    parent_key="",
+    texts=None,
+    shown=None,
+    title="",
+    text="",
+    ordering=(),
+    related=(),
 ):
-    """Register (or replace) how `kind`'s objects are indexed; apps call it
-    from their `search.py`, beside `register_visibility`.
+    """Register (or replace) how `kind`'s objects are matched and indexed;
+    apps call it from their `search.py`, beside `register_visibility`.
 
     `texts()`, when given, is the same text in one query for every object: a
     QuerySet of the kind's model annotated with `search_title` and
     `search_body`, from which the database engine stores its vectors in one
     statement (`search.threads`).
     """
-    _documents[kind] = Documents(kind, objects, document, adds_to, parent_key, texts)
+    _documents[kind] = Documents(
+        kind,
+        objects,
+        document,
+        adds_to,
+        parent_key,
+        texts,
+        shown,
+        title,
+        text,
+        tuple(ordering),
+        tuple(related),
+    )
 
 
 def documents(kind):
@@ -136,6 +171,11 @@ def documents(kind):
 
 def all_documents():
     return list(_documents.values())
+
+
+def added_to(kind):
+    """The registered kinds whose matches add to `kind` (posts to discussions)."""
+    return [found for found in _documents.values() if found.adds_to == kind]
 
 
 def all_visibility():

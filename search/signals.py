@@ -12,7 +12,7 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import tasks
-from .registry import bump, kind_model
+from .registry import all_documents, bump, kind_model
 from .site import SITE_INDEX
 
 PROMOTIONS = "promotions"
@@ -48,16 +48,22 @@ def on_document_deleted(sender, instance, **kwargs):
 
 
 def on_discussion_changed(sender, instance, raw=False, **kwargs):
+    """An object of a kind registered with `register_documents` changed (a
+    thread), or one whose text adds to it (a post: its parent is refreshed,
+    and it is indexed on its own while beyond its parent's text)."""
     if raw:
         return
-    thread_id = getattr(instance, "thread_id", None) or instance.pk
-    if sender.__name__ == "Thread" and kwargs.get("signal") is post_delete:
-        _later(tasks.remove_object, "discussions", thread_id)
-    else:
-        _later(tasks.index_object, "discussions", thread_id)
-    if sender is kind_model("posts"):
-        # A post is also indexed on its own while hidden (for moderators).
-        _later(tasks.index_object, "posts", instance.pk)
+    for registered in all_documents():
+        if sender is not kind_model(registered.kind):
+            continue
+        if registered.adds_to:
+            parent = getattr(instance, registered.parent_key)
+            _later(tasks.index_object, registered.adds_to, parent)
+            _later(tasks.index_object, registered.kind, instance.pk)
+        elif kwargs.get("signal") is post_delete:
+            _later(tasks.remove_object, registered.kind, instance.pk)
+        else:
+            _later(tasks.index_object, registered.kind, instance.pk)
 
 
 def on_entry_changed(sender, instance, raw=False, **kwargs):
@@ -94,10 +100,6 @@ def connect():
     from wagtail.contrib.search_promotions.models import SearchPromotion
     from wagtail.documents import get_document_model
 
-    from .registry import kind_model
-
-    Thread, Post = kind_model("discussions"), kind_model("posts")
-
     from .registry import all_indexes
 
     page_published.connect(on_page_published, dispatch_uid="search_page_published")
@@ -110,7 +112,7 @@ def connect():
     post_delete.connect(
         on_document_deleted, sender=Document, dispatch_uid="search_doc_deleted"
     )
-    for model in (Thread, Post):
+    for model in {kind_model(registered.kind) for registered in all_documents()}:
         for signal in (post_save, post_delete):
             signal.connect(
                 on_discussion_changed,

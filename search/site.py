@@ -36,8 +36,11 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import SearchError, SearchQuery, clean_text, query_words
 from .registry import (
+    added_to,
     bump,
     cache_timeout,
+    documents,
+    get_index,
     kind_model,
     version,
     visible_keys,
@@ -254,6 +257,14 @@ def pages_in_this_language():
     return live_public_pages().filter(locale_id=Locale.get_active().pk)
 
 
+def page_text_config():
+    """How the words of a page search are stemmed: in French on the French
+    site, whose pages are French (their index entries are stemmed in French
+    too: `search.backends.wagtail_database`), else as Wagtail's index is."""
+    language = translation.get_language() or ""
+    return "french" if language.startswith("fr") else None
+
+
 def visible_pages(user=None):
     return visible_to("pages", user)
 
@@ -272,6 +283,39 @@ def visible_posts(user):
 
 def visible_catalogue(user):
     return visible_to("catalogue", user)
+
+
+def registered_suggestions(kind, text, user, limit):
+    """(label, url, kind) of the visible objects of a registered kind whose
+    title contains the text, in the kind's order."""
+    registered = documents(kind)
+    objects = (
+        visible_to(kind, user)
+        .filter(**{f"{registered.title}__icontains": text})
+        .order_by(*registered.ordering)[:limit]
+    )
+    label = HIT_KINDS.get(kind) or KINDS[kind]
+    return [
+        (getattr(obj, registered.title), obj.get_absolute_url(), label)
+        for obj in objects
+    ]
+
+
+def catalogue_suggestions(text, user, limit):
+    """(label, url, kind) of the visible catalogue entries whose title holds
+    the text. The catalogue is large: titles are matched through a trigram
+    index, which needs three letters to look inside a title."""
+    title = get_index(CATALOGUE_INDEX).title_field
+    lookup = "icontains" if len(text) > 2 else "istartswith"
+    entries = (
+        visible_catalogue(user)
+        .filter(**{f"{title}__{lookup}": text})
+        .order_by(title)[:limit]
+    )
+    label = HIT_KINDS["catalogue"]
+    return [
+        (getattr(entry, title), entry.get_absolute_url(), label) for entry in entries
+    ]
 
 
 # --- The database engine ------------------------------------------------------
@@ -341,7 +385,7 @@ def _page_entries(words):
 
     IndexEntry = get_app_config().get_model("IndexEntry")
     content_types = ContentType.objects.get_for_models(Page, *get_page_models())
-    query = _tsquery(words)
+    query = _tsquery(words, page_text_config())
     weights = [0.15, 0.2, 0.4, 1.0]  # D, C, B, A, as Wagtail's backend
     return (
         IndexEntry.objects.filter(
@@ -532,21 +576,8 @@ class DatabaseSiteEngine:
             .filter(title__icontains=text)
             .order_by("title")[:per_kind]
         ]
-        found += [
-            (thread.title, thread.get_absolute_url(), HIT_KINDS["discussions"])
-            for thread in visible_threads(user)
-            .filter(title__icontains=text)
-            .order_by("-last_activity_at")[:per_kind]
-        ]
-        # The catalogue is large: its titles are matched through a trigram
-        # index, which needs three letters to look inside a title.
-        lookup = "title__icontains" if len(text) > 2 else "title__istartswith"
-        found += [
-            (entry.title, entry.get_absolute_url(), HIT_KINDS["catalogue"])
-            for entry in visible_catalogue(user)
-            .filter(**{lookup: text})
-            .order_by("title")[:per_kind]
-        ]
+        found += registered_suggestions("discussions", text, user, per_kind)
+        found += catalogue_suggestions(text, user, per_kind)
         lowered = text.lower()
         found.sort(key=lambda item: (not item[0].lower().startswith(lowered), item[0]))
         items = [
@@ -628,60 +659,86 @@ class DatabaseSiteEngine:
         return total, hits
 
     def _discussions(self, words, user, offset, limit):
-        threads = visible_threads(user)
-        posts = visible_posts(user)
+        return self._registered_kind("discussions", words, user, offset, limit)
+
+    def _registered_kind(self, kind, words, user, offset, limit):
+        """A kind its app registered with `register_documents`: matched on its
+        stored text (PostgreSQL) or its title and the text of what adds to it
+        (posts), each hit with its first matching added object as the snippet
+        and the link. Which fields those are comes from the registration."""
+        from .models import ThreadText
+
+        registered = documents(kind)
+        objects = visible_to(kind, user)
+        # At most one kind adds to another (posts to discussions).
+        part = next(iter(added_to(kind)), None)
+        parts = visible_to(part.kind, user) if part else None
         if self.is_postgres:
             query = _tsquery(words, TEXT_CONFIG)
-            posts = posts.annotate(
-                body_vector=SearchVector("body", config=TEXT_CONFIG)
-            ).filter(body_vector=query)
-            # The stored text has the title and the posts every reader of the
-            # thread sees (search.threads): only the hidden posts this user
-            # may see besides (moderators) are matched one by one. There are
-            # few (a partial index lists them); matching every post again
-            # cost more than the rest of the search.
-            beyond = posts.filter(hidden_at__isnull=False)
-            threads = threads.filter(
-                Q(search_text__search_vector=query)
-                | Q(pk__in=beyond.values("thread_id"))
+            # The stored text has the title and what every reader of the
+            # object sees (search.threads): only the added objects beyond
+            # it that this user may see (hidden posts, for moderators) are
+            # matched one by one. There are few (a partial index lists
+            # them); matching every post again cost more than the rest.
+            matched = Q(
+                pk__in=ThreadText.objects.filter(search_vector=query).values("pk")
             )
+            if part:
+                parts = parts.annotate(
+                    text_vector=SearchVector(part.text, config=TEXT_CONFIG)
+                ).filter(text_vector=query)
+                beyond = parts & part.objects()
+                matched |= Q(pk__in=beyond.values(part.parent_key))
+            objects = objects.filter(matched)
         else:
             # As the stored text does on PostgreSQL: every word in the title
-            # or in one of the thread's posts this user sees.
+            # or in one of the added objects this user sees.
             matched = Q()
             for word in words:
-                with_word = posts.filter(body__icontains=word).values("thread_id")
-                matched &= Q(title__icontains=word) | Q(pk__in=with_word)
-            threads = threads.filter(matched)
-            posts = posts.filter(_contains_all(words, "body"))
-        # Each thread with its first matching post (for the snippet and the
-        # link), read in the same query by one subquery: the posts' text is
-        # matched once per thread, not once per column.
-        first_post = posts.filter(thread=OuterRef("pk")).order_by("created_at", "pk")
-        total, threads = counted_page(
-            threads.select_related("space").annotate(
-                first_post=Subquery(
-                    first_post.values(found=JSONObject(id="pk", body="body"))[:1]
+                with_word = Q(**{f"{registered.title}__icontains": word})
+                if part:
+                    in_part = parts.filter(**{f"{part.text}__icontains": word})
+                    with_word |= Q(pk__in=in_part.values(part.parent_key))
+                matched &= with_word
+            objects = objects.filter(matched)
+            if part:
+                parts = parts.filter(_contains_all(words, part.text))
+        if part:
+            # Each object with its first matching added one, read in the
+            # same query by one subquery: their text is matched once per
+            # object, not once per column.
+            first = parts.filter(**{part.parent_key: OuterRef("pk")}).order_by(
+                *part.ordering
+            )
+            objects = objects.annotate(
+                first_part=Subquery(
+                    first.values(found=JSONObject(id="pk", text=part.text))[:1]
                 )
-            ),
-            ("-last_activity_at", "-pk"),
+            )
+        total, found = counted_page(
+            objects.select_related(*registered.related),
+            registered.ordering,
             offset,
             limit,
         )
         hits = []
-        for thread in threads:
-            post = thread.first_post
-            if isinstance(post, str):  # backends without a JSON field type
-                post = json.loads(post)
+        for obj in found:
+            shown = registered.shown(obj)
+            first = getattr(obj, "first_part", None)
+            if isinstance(first, str):  # backends without a JSON field type
+                first = json.loads(first)
+            if first:
+                url = parts.model(pk=first["id"]).get_absolute_url()
+                text = first["text"]
+            else:
+                url, text = shown["url"], shown["title"]
             hits.append(
                 SiteHit(
-                    kind="discussions",
-                    title=thread.title,
-                    url=posts.model(pk=post["id"]).get_absolute_url()
-                    if post
-                    else thread.get_absolute_url(),
-                    snippet=highlight(post["body"] if post else thread.title, words),
-                    meta=thread.space.name,
+                    kind=kind,
+                    title=shown["title"],
+                    url=url,
+                    snippet=highlight(text, words),
+                    meta=shown.get("meta", ""),
                 )
             )
         return total, hits
@@ -703,16 +760,19 @@ class DatabaseSiteEngine:
             raise SearchUnavailable(_("The catalogue search is unavailable."))
         if not limit:
             return result.total, []
-        hits = [
-            SiteHit(
-                kind="catalogue",
-                title=entry.title,
-                url=entry.get_absolute_url(),
-                snippet=highlight(entry.description or entry.title, words),
-                meta=getattr(getattr(entry, "provider", None), "name", ""),
+        index = get_index(CATALOGUE_INDEX)
+        hits = []
+        for entry in result.hits:
+            shown = index.shown(entry)
+            hits.append(
+                SiteHit(
+                    kind="catalogue",
+                    title=shown["title"],
+                    url=shown["url"],
+                    snippet=highlight(shown.get("text") or shown["title"], words),
+                    meta=shown.get("meta", ""),
+                )
             )
-            for entry in result.hits
-        ]
         return result.total, hits
 
     # --- Did you mean -------------------------------------------------------
@@ -762,9 +822,10 @@ class DatabaseSiteEngine:
             if text is not None:
                 return vocabulary_of(text.document.title, text.text)
         elif kind == "discussions":
-            thread = kind_model("discussions").objects.filter(pk=pk).first()
-            if thread is not None:
-                return vocabulary_of(thread.title)
+            title = documents(kind).title
+            found = kind_model(kind).objects.filter(pk=pk).values_list(title, flat=True)
+            if found:
+                return vocabulary_of(found[0])
         return set()
 
     def remove(self, kind, pk):

@@ -311,9 +311,11 @@ ELASTICSEARCH_TIMEOUT = 5
 def wagtail_search_backends(url, prefix="microcert", timeout=5):
     """Wagtail's own search (modelsearch): on the database, or on Elasticsearch
     8 when `url` is set, where it indexes pages, documents' text and the admin's
-    models (docs/search.md says which engine code is Wagtail's and which ours)."""
+    models (docs/search.md says which engine code is Wagtail's and which ours).
+    Both backends are Wagtail's with English and French stemming added."""
     if not url:
-        return {"default": {"BACKEND": "wagtail.search.backends.database"}}
+        # Wagtail's database backend, French pages also stemmed in French.
+        return {"default": {"BACKEND": "search.backends.wagtail_database"}}
     return {
         "default": {
             "BACKEND": "search.backends.wagtail_elasticsearch",

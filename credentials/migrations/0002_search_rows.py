@@ -94,11 +94,10 @@ class Migration(migrations.Migration):
 
 
 def fill_search_rows(apps, schema_editor):
-    # The app's own rebuild (a few SQL statements on PostgreSQL, nothing on
-    # SQLite), so existing catalogues are searchable at once.
-    from credentials.search import refresh_facts
-
-    refresh_facts()
+    # The rows are filled by the latest migration that changes their columns
+    # (0009_facet_count_indexes): the app's rebuild writes today's columns,
+    # which do not exist yet at this point.
+    pass
 
 
 def price_text_matching(apps, schema_editor):

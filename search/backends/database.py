@@ -363,32 +363,55 @@ class DatabaseEngine:
                     [row[f"{facet.name}__{n}"] for n in range(len(facet.options))],
                 )
             for facet in facets:
-                if not facet.is_fixed:
+                if facet.is_fixed:
+                    continue
+                # A many-valued facet may be counted without the search rows:
+                # over the whole index (no words, no other filter), or over
+                # the ids of the rows that pass the other filters.
+                if not query_words(query.text) and set(filter_qs) <= {facet.name}:
+                    counted = self.index.value_counts(facet)
+                elif facet.multivalued and self.is_postgres:
+                    ids = queryset.order_by().values("pk")
+                    counted = self.index.value_counts(facet, ids)
+                else:
+                    counted = None
+                if counted is not None:
+                    results[facet.name] = self._counted_values(facet, query, counted)
+                else:
                     results[facet.name] = self._term_counts(queryset, facet, query)
         # Keep the index's facet order.
         ordered = {name: results[name] for name in query.facets if name in results}
         return ordered, total
 
+    @staticmethod
+    def _value_rows(queryset, facet, values=None):
+        """The facet's values (all, or these) with `n`, the rows having each.
+
+        One filter() call: a many-valued facet's value is tested on the value
+        counted, not on any other value of the same row.
+        """
+        lookups = {f"{facet.field}__isnull": False}
+        if values is not None:
+            lookups[f"{facet.field}__in"] = values
+        return (
+            queryset.filter(**lookups)
+            .values(facet.field, facet.label_field)
+            .annotate(n=Count("pk"))
+            .order_by("-n", facet.label_field)
+        )
+
     def _term_counts(self, queryset, facet, query):
         size = query.facet_sizes.get(facet.name) or facet.size or 20
         selected = set(query.filters.get(facet.name, ()))
 
-        def grouped(qs):
-            return (
-                qs.filter(**{f"{facet.field}__isnull": False})
-                .values(facet.field, facet.label_field)
-                .annotate(n=Count("pk"))
-                .order_by("-n", facet.label_field)
-            )
-
-        rows = list(grouped(queryset)[: size + 1])
+        rows = list(self._value_rows(queryset, facet)[: size + 1])
         has_more = len(rows) > size
         rows = rows[:size]
         shown = {row[facet.field] for row in rows}
         missing = selected - shown
         if missing:
             # Selected values stay visible (and can be unticked) beyond the top N.
-            rows += list(grouped(queryset.filter(**{f"{facet.field}__in": missing})))
+            rows += list(self._value_rows(queryset, facet, missing))
             shown |= {row[facet.field] for row in rows}
         values = [
             FacetValue(
@@ -509,26 +532,25 @@ class DatabaseEngine:
             chosen = set(selected.get(facet.name, ()))
             results[facet.name] = self._top_values(facet, query, counted, chosen)
         for facet in multi:
+            counted = None
             if facet.name in pools:
-                pool = matched.model._default_manager.filter(
-                    pk__in=ids_of(pools[facet.name])
-                )
-            else:
+                ids = ids_of(pools[facet.name])
+                counted = self.index.value_counts(facet, ids)
+                pool = matched.model._default_manager.filter(pk__in=ids)
+            if counted is not None:
+                results[facet.name] = self._counted_values(facet, query, counted)
+                continue
+            if facet.name not in pools:
                 pool = matched.filter(
                     *(q for name, q in filter_qs.items() if name != facet.name)
                 )
             size = query.facet_sizes.get(facet.name) or facet.size or 20
             chosen = set(selected.get(facet.name, ()))
-            rows = (
-                pool.filter(**{f"{facet.field}__isnull": False})
-                .values(facet.field, facet.label_field)
-                .annotate(n=Count("pk"))
-                .order_by("-n", facet.label_field)
-            )
-            top = list(rows[: size + 1])
+
+            top = list(self._value_rows(pool, facet)[: size + 1])
             missing = chosen - {str(row[facet.field]) for row in top}
             if missing:
-                top += list(rows.filter(**{f"{facet.field}__in": missing}))
+                top += list(self._value_rows(pool, facet, missing))
             counted = {
                 str(row[facet.field]): (row[facet.label_field], row["n"]) for row in top
             }
@@ -548,6 +570,23 @@ class DatabaseEngine:
             hits, _total = self._page_of_hits(self.order(filtered, query), query, user)
         ordered = {name: results[name] for name in query.facets if name in results}
         return ordered, total, hits
+
+    def _counted_values(self, facet, query, counted):
+        """The top values of a many-valued facet from the index's own counts
+        (`SearchIndex.value_counts`: rows `value`, `label`, `n`), and every
+        selected one."""
+        size = query.facet_sizes.get(facet.name) or facet.size or 20
+        chosen = set(query.filters.get(facet.name, ()))
+        ordered = counted.order_by(F("n").desc(nulls_last=True), "label")
+        top = [row for row in ordered[: size + 1] if row["n"]]
+        has_more = len(top) > size
+        missing = chosen - {str(row["value"]) for row in top}
+        if missing:
+            top += [row for row in ordered.filter(value__in=missing) if row["n"]]
+        counts = {str(row["value"]): (row["label"], row["n"]) for row in top}
+        result = self._top_values(facet, query, counts, chosen)
+        result.has_more = has_more
+        return result
 
     @staticmethod
     def _fixed_result(facet, query, counts):

@@ -37,7 +37,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import Q as EQ
 from elasticsearch.dsl import Search
 
-from ..base import FacetResult, FacetValue, SearchResult, query_words
+from ..base import FacetResult, FacetValue, SearchResult, clean_text, query_words
 from ..registry import (
     all_documents,
     documents,
@@ -51,6 +51,7 @@ from ..site import (
     DatabaseSiteEngine,
     SearchUnavailable,
     SiteHit,
+    catalogue_suggestions,
     highlight,
     page_kind,
     wagtail_page_search,
@@ -349,7 +350,7 @@ class ElasticsearchEngine:
             source[es_field(path)] = values if len(values) != 1 else values[0]
         for path, _weight in self.index.text_fields:
             source[es_field(path)] = " ".join(map(str, _value(obj, path)))
-        title = getattr(obj, "title", "") or str(obj)
+        title = str(getattr(obj, self.index.title_field, "") or obj)
         source["title_sort"] = title.lower()[:200]
         source["pk"] = obj.pk
         source["suggest"] = {"input": [title[:200]]}
@@ -506,7 +507,7 @@ class ElasticsearchEngine:
             for name in query.facets
         }
         suggestions = []
-        if not total and query.text:
+        if not total and query.text and query.suggest:
             suggestions = self.did_you_mean(query.text)
         return SearchResult(
             query=query, hits=hits, total=total, facets=facets, suggestions=suggestions
@@ -938,8 +939,10 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
                 for hit in response
             ]
         found += [
-            {"label": entry.title, "url": entry.get_absolute_url(), "kind": label}
-            for entry, label in self.catalogue_suggestions(text, user, limit)
+            {"label": label, "url": url, "kind": str(kind)}
+            for label, url, kind in catalogue_suggestions(
+                clean_text(text)[:100], user, per_kind
+            )
         ]
         return with_query_completions(text, found, limit)
 
@@ -979,15 +982,6 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
             return 0, found
 
         return through_wagtail(run)[1]
-
-    def catalogue_suggestions(self, text, user, limit):
-        from ..site import visible_catalogue
-
-        entries = visible_catalogue(user).filter(title__icontains=text[:100])
-        return [
-            (entry, str(HIT_KINDS["catalogue"]))
-            for entry in entries.order_by("title")[: max(2, limit // 2)]
-        ]
 
 
 MARK_START, MARK_END = "\x02", "\x03"

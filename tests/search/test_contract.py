@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, Locale
 
 from community.models import Post, Space, Thread, WorkingGroup
 from credentials.models import MicroCredential, Provider
@@ -115,6 +115,13 @@ def test_did_you_mean_for_a_misspelt_word(catalogue):
     result = run("wleding")
     assert result.total == 0
     assert result.suggestions == ["welding"]
+
+
+def test_no_did_you_mean_when_the_caller_asks_for_none(catalogue):
+    # Site search has its own "did you mean" over every kind, and asks the
+    # catalogue for none: it is not looked for (nor offered) on either engine.
+    assert run("wleding", suggest=False).suggestions == []
+    assert run("wleding").suggestions == ["welding"]
 
 
 def test_did_you_mean_offers_words_not_stems(catalogue):
@@ -266,3 +273,44 @@ def test_a_document_is_found_by_its_title_and_its_text_together(
     for words in ("zebra", "seed mixes", "zebra seed"):
         assert engine.search(words).counts["documents"] == 1, words
     assert engine.search("zebra cactus").counts["documents"] == 0
+
+
+def test_pages_are_found_by_another_form_of_their_words(
+    engine_name, home_page, django_capture_on_commit_callbacks
+):
+    from tests.search.test_site import add_page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        add_page(home_page, "Heron count", summary="The yearly survey of the lake.")
+    refresh_engine(engine_name)
+    engine = get_site_engine()
+    assert engine.search("surveys").counts["pages"] == 1
+    assert engine.search("surveyed lakes").counts["pages"] == 1
+
+
+# "évaluées" and "évaluation" share a French stem ("évalu"), not an English one.
+FRENCH_SUMMARY = "Les compétences des apprenants sont évaluées par un jury."
+FRENCH_QUERY = "évaluation"
+
+
+def test_french_pages_are_found_by_french_forms_on_the_french_site(
+    engine_name, client, home_page, django_capture_on_commit_callbacks
+):
+    from tests.search.test_site import add_page
+
+    french = Locale.objects.get(language_code="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        french_home = home_page.copy_for_translation(french)
+        french_home.save_revision().publish()
+        add_page(french_home, "Reconnaissance des acquis", summary=FRENCH_SUMMARY)
+        add_page(home_page, "Prior learning", summary="Skills are assessed.")
+    refresh_engine(engine_name)
+
+    def found(path, text):
+        response = client.get(path, {"q": text})
+        assert response.status_code == 200
+        return [hit.title for hit in response.context["result"].groups["pages"]]
+
+    assert found("/fr/search/", FRENCH_QUERY) == ["Reconnaissance des acquis"]
+    # The English site finds English pages only.
+    assert found("/search/", FRENCH_QUERY) == []

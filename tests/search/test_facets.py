@@ -213,3 +213,54 @@ def test_facet_counts_take_a_bounded_number_of_queries(django_assert_max_num_que
                 facets=FACET_NAMES,
             )
         )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text, other",
+    [("", {}), ("", {"mode": ("online",)}), ("data", {})],
+    ids=["catalogue as opened", "another facet selected", "words"],
+)
+def test_a_selected_skill_beyond_the_top_values_shows_its_own_count(text, other):
+    skills = [
+        {"sql", "python"},
+        {"sql", "python"},
+        {"sql", "leadership"},
+        {"leadership"},
+        {"sql", "networks"},
+    ]
+    create(
+        [
+            {
+                "provider": 0,
+                "title": "Data Analytics",
+                "skills": entry_skills,
+                "mode": "online",
+                "level": "advanced",
+                "language": "en",
+                "cost": 0,
+                "weeks": 4,
+                "osap": False,
+                "status": "published",
+            }
+            for entry_skills in skills
+        ]
+    )
+    result = get_engine(INDEX_NAME).search(
+        SearchQuery(
+            text=text,
+            filters={"skill": ("networks",), **other},
+            facets=("skill",),
+            facet_sizes={"skill": 2},
+        )
+    )
+    facet = result.facets["skill"]
+    # The two most frequent, then the selected one with its own count: no
+    # other skill of the entries that have it, counted among those only.
+    assert [(v.value, v.count, v.selected) for v in facet.values] == [
+        ("sql", 4, False),
+        ("leadership", 2, False),
+        ("networks", 1, True),
+    ]
+    assert facet.has_more
