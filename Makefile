@@ -46,9 +46,12 @@ check: $(STAMP)
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
 
-## The whole suite: lint, system checks, migrations, pytest
+## The whole suite: lint, system checks, migrations, pytest on one worker per
+## core (pytest-xdist, each worker its own test database; an idle worker takes
+## tests queued for a busy one). PYTEST_WORKERS=0 runs it in this process.
+PYTEST_WORKERS ?= auto
 test: lint check messages
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## Production serving: needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (README).
 ## Varnish on PORT (8000) in front of gunicorn on 127.0.0.1:BACKEND_PORT (8001);

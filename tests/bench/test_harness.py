@@ -4,7 +4,9 @@ It judges no speed: it checks that the harness seeds, serves the site with
 gunicorn under production settings, counts queries per page type, and prints a
 row with figures for every scenario (or says why a page type is not measured).
 It runs on a copy of the test database, which pytest has already migrated, so
-that it neither migrates from scratch nor touches the tests' own data.
+that it neither migrates from scratch nor touches the tests' own data. The copy
+is named after that database, so that parallel runs (pytest-xdist workers,
+other checkouts on the same server) each have their own.
 """
 
 import re
@@ -20,7 +22,6 @@ from django.db import connections
 from deploy import edge
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-BENCH_DATABASE = "mc_bench_pytest"
 PAGE_TYPES = [
     "home",
     "standard page",
@@ -62,11 +63,12 @@ def bench_database(transactional_db):
     database can serve as a template once our connection to it is closed.
     """
     template = connections["default"].settings_dict["NAME"]
+    copy = f"{template}_bench"
     connections.close_all()  # a template must have no open connections
-    _maintenance(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-    _maintenance(f'CREATE DATABASE "{BENCH_DATABASE}" TEMPLATE "{template}"')
-    yield BENCH_DATABASE
-    _maintenance(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+    _maintenance(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+    _maintenance(f'CREATE DATABASE "{copy}" TEMPLATE "{template}"')
+    yield copy
+    _maintenance(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
 
 
 @pytest.mark.postgres
