@@ -5,9 +5,16 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
-from django.utils.translation import gettext_noop
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def gettext_noop(message):
+    """Marks a message for translation without translating it. Settings may
+    not import Django's translation functions: the first call reads the
+    settings being defined (and hid production's refusals of a missing
+    SECRET_KEY)."""
+    return message
 
 
 def env_bool(name, default=False):
