@@ -89,7 +89,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Pages take their language from the address alone (cms/locales.py).
+    "cms.locales.LocaleMiddleware",
     # The API's language: ?lang= or Accept-Language (cms/api_language.py).
     "cms.api_language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
