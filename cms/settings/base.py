@@ -95,7 +95,6 @@ MIDDLEWARE = [
     "cms.api_language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "cms.esi.SurrogateControlMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -124,7 +123,7 @@ TEMPLATES = [
                 "cms.context_processors.fragments_version",
             ],
             # `{% csrf_token %}` as an ESI include behind Varnish (cms/esi.py).
-            "builtins": ["cms.templatetags.edge_csrf"],
+            "builtins": ["cms.esi"],
         },
     },
 ]
