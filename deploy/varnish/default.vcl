@@ -6,6 +6,7 @@ vcl 4.1;
 # anonymous visitors. deploy/edge.py sets the backend's port and adds purgers.
 
 import std;
+import accept;
 import cookie;
 import purge;
 import var;
@@ -23,6 +24,14 @@ backend default {
 acl purgers {
     "127.0.0.1";
     "::1";
+}
+
+sub vcl_init {
+    # Pages take their language from the address; the API from Accept-Language
+    # (Vary), reduced here to the language it will pick: two copies at most.
+    new languages = accept.rule("en");
+    languages.add("en");
+    languages.add("fr");
 }
 
 sub vcl_recv {
@@ -107,6 +116,7 @@ sub vcl_recv {
         }
         unset req.http.Cookie;
     }
+    set req.http.Accept-Language = languages.filter(req.http.Accept-Language);
     set req.http.Surrogate-Capability = {"varnish="ESI/1.0""};
     if (req.http.X-Edge-Fresh) {
         set req.grace = 0s;  # vcl_hit: after a purge, wait for the fresh copy

@@ -575,6 +575,26 @@ def test_a_page_is_one_copy_whatever_the_browser_language(edge, home_page):
     assert "La microcertification en Ontario" not in copies["/"]
 
 
+def test_the_api_is_one_copy_per_language_it_answers_in(edge, home_page):
+    """The API takes its language from Accept-Language (one address for
+    both): the edge keeps one copy per language, not one per browser."""
+    url = "/api/v1/credentials"
+    asked = [
+        ("fr-CA,fr;q=0.9,en;q=0.5", "MISS", "fr"),
+        ("fr", "HIT", "fr"),
+        ("en-CA,en;q=0.9", "MISS", "en"),
+        ("de-DE,de;q=0.9", "HIT", "en"),
+        (None, "HIT", "en"),
+    ]
+    for browser, cache, language in asked:
+        response = edge.client().get(url, headers={"Accept-Language": browser})
+        assert response.status_code == 200
+        assert (response.headers["X-Cache"], response.headers["Content-Language"]) == (
+            cache,
+            language,
+        ), browser
+
+
 # --- Documents -------------------------------------------------------------------
 
 
