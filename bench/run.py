@@ -941,6 +941,9 @@ def main(argv=None):
         f"Benchmark ({mode}) on database {database}; cache: "
         f"{'Redis' if 'REDIS_URL' in env else 'local memory'}"
     )
+    # Nothing an earlier run on a database of this name cached (Locale ids,
+    # fragments) may answer while seeding: the rows may have other ids now.
+    clear_caches()
     build_data(sizes, sys.stdout)
     say(f"[{time.monotonic() - started:.0f} s] seeded")
     cache.clear()  # nothing cached by an earlier run may answer
