@@ -288,6 +288,20 @@ def _first_live_page(app_label):
     return page.url if page else None
 
 
+def _french_page(model):
+    """The first live public French page of this kind (cms/seed_french.py)."""
+    from wagtail.models import Page
+
+    page = (
+        Page.objects.live()
+        .public()
+        .filter(locale__language_code="fr", content_type__model=model)
+        .order_by("path")
+        .first()
+    )
+    return page.url if page else None
+
+
 def _catalogue_url(client):
     """/catalogue/ with a query and two facet values taken from its own form."""
     response = client.get("/catalogue/")
@@ -355,6 +369,9 @@ def discover_page_types(seeded):
         ("thread (50 posts)", seeded.get("thread (50 posts)")),
         ("search", "/search/?q=framework"),
         ("API list", _api_url(client)),
+        # The French site (issue 21): the same pages at their /fr/ addresses.
+        ("home (fr)", _french_page("homepage")),
+        ("standard page (fr)", _french_page("standardpage")),
         ("static (baseline)", staticfiles_storage.url("css/site.css")),
     ]
     page_types = []
@@ -924,6 +941,9 @@ def main(argv=None):
         f"Benchmark ({mode}) on database {database}; cache: "
         f"{'Redis' if 'REDIS_URL' in env else 'local memory'}"
     )
+    # Nothing an earlier run on a database of this name cached (Locale ids,
+    # fragments) may answer while seeding: the rows may have other ids now.
+    clear_caches()
     build_data(sizes, sys.stdout)
     say(f"[{time.monotonic() - started:.0f} s] seeded")
     cache.clear()  # nothing cached by an earlier run may answer

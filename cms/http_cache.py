@@ -1,22 +1,14 @@
 """What the shared HTTP cache in front (Varnish) may keep, and purging what changed.
 
-The app never keeps pages itself. It says, on every response, whether a shared
-cache may keep it (docs/caching.md):
-
-- `public, max-age=CACHE_MAX_AGE, s-maxage=CACHE_S_MAXAGE,
-  stale-while-revalidate=…` with an `xkey` header naming what the response
-  shows (tags), for a GET or HEAD that the view opted in (`cache_publicly`,
-  `@edge_cacheable`; every Wagtail page without view restrictions does) and
-  that is the same for every anonymous visitor: nobody signed in, no cookie
-  set (a session, a CSRF token, messages), not a preview;
-- `private, no-cache, no-store` for everything else, unless the view said
-  something itself (and the response is not personal).
-
-When data changes, `purge_tags` asks each cache in VARNISH_URL to drop the
-responses tagged with it, once the transaction commits, through a task that
-retries. Pages are also purged by URL by wagtail.contrib.frontend_cache.
-A cache never decides access: view restrictions, drafts and permissions are
-read from the database on every request that reaches the app.
+The app keeps no pages. Every response says whether a shared cache may keep
+it (docs/caching.md): `public, s-maxage=…` with an `xkey` header of tags for a
+GET or HEAD that opted in (`cache_publicly`, `@edge_cacheable`, every Wagtail
+page without view restrictions) and is the same for every anonymous visitor;
+`private, no-store` for everything else. When data changes, `purge_tags`
+asks each cache in VARNISH_URL to drop what is tagged with it, once the
+transaction commits. A cache never decides access: view restrictions, drafts
+and permissions are read from the database on every request that reaches the
+app.
 """
 
 import logging
@@ -47,8 +39,8 @@ from . import fragments
 
 logger = logging.getLogger(__name__)
 
-# Every response a shared cache may keep carries this tag; HTML pages also
-# carry PAGES, since each shows the menu and may list other pages.
+# Every shared response carries ALL; HTML pages also PAGES (each shows the
+# menu and may list other pages).
 ALL = "all"
 PAGES = "pages"
 # Statuses that are the same for every anonymous visitor when the view is.
@@ -61,7 +53,7 @@ _SHAREABLE_STATUS = {200, 203, 204, 300, 301, 304, 404, 410}
 def cache_publicly(request, *tags):
     """The response to this request is the same for every anonymous visitor and
     shows what `tags` name (`event-12`, `catalogue`…): a shared cache may keep
-    it until one of them is purged. Has no effect for a signed-in visitor, a
+    it until one of them is purged. No effect for a signed-in visitor, a
     preview, a response that sets a cookie, or after `keep_private`."""
     request._http_cache_tags = {*getattr(request, "_http_cache_tags", ()), *tags}
 
@@ -72,22 +64,11 @@ def keep_private(request):
 
 
 def cache_until(request, moment):
-    """The response shows something that changes by itself at `moment` (an
-    aware datetime: registration opens or closes): no shared copy may outlive
-    it. The earliest of several moments wins; None changes nothing."""
+    """The response changes by itself at `moment` (an aware datetime, or None:
+    registration opens or closes): no shared copy may outlive it."""
     current = getattr(request, "_http_cache_until", None)
     if moment is not None and (current is None or moment < current):
         request._http_cache_until = moment
-
-
-def shared_lifetime(request):
-    """Seconds a shared cache may keep this request's response (0: not at all)."""
-    lifetime = settings.CACHE_S_MAXAGE
-    until = getattr(request, "_http_cache_until", None)
-    if until is not None:
-        left = (until - timezone.now()).total_seconds()
-        lifetime = min(lifetime, max(0, math.floor(left)))
-    return lifetime
 
 
 def edge_cacheable(*tags):
@@ -104,21 +85,28 @@ def edge_cacheable(*tags):
     return decorate
 
 
+def _shared_lifetime(request):
+    lifetime = settings.CACHE_S_MAXAGE
+    until = getattr(request, "_http_cache_until", None)
+    if until is not None:
+        left = (until - timezone.now()).total_seconds()
+        lifetime = min(lifetime, max(0, math.floor(left)))
+    return lifetime
+
+
 def _personal(request, response):
-    """Whether the response belongs to this visitor alone."""
     user = getattr(request, "user", None)
     return bool(
         (user is not None and user.is_authenticated)
         or response.cookies
-        # The page shows the visitor's CSRF token (Django then sets the cookie,
-        # but CSRF_USE_SESSIONS would not).
+        # The page shows the visitor's CSRF token (the cookie may be in the
+        # session instead).
         or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         or "HTTP_AUTHORIZATION" in request.META
     )
 
 
-def is_shareable(request, response):
-    """Whether a shared cache may keep this response for every anonymous visitor."""
+def _shareable(request, response):
     if request.method not in ("GET", "HEAD") or response.streaming:
         return False
     if not getattr(request, "_http_cache_tags", None):
@@ -132,37 +120,36 @@ def is_shareable(request, response):
     said = response.get("Cache-Control", "").lower()
     if any(word in said for word in ("private", "no-store", "no-cache")):
         return False
-    return shared_lifetime(request) > 0
-
-
-def response_tags(request, response):
-    tags = {ALL, *request._http_cache_tags}
-    if response.get("Content-Type", "").startswith("text/html"):
-        tags.add(PAGES)
-    return sorted(tags)
+    return _shared_lifetime(request) > 0
 
 
 class HttpCacheMiddleware:
-    """Labels every response (place it first: it must see every cookie set)."""
+    """Labels every response (first in MIDDLEWARE: it must see every cookie)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if is_shareable(request, response):
+        if _shareable(request, response):
             patch_cache_control(
                 response,
                 public=True,
                 max_age=settings.CACHE_MAX_AGE,
-                s_maxage=shared_lifetime(request),
+                s_maxage=_shared_lifetime(request),
                 stale_while_revalidate=settings.CACHE_STALE_WHILE_REVALIDATE,
             )
-            # Anonymous pages differ from members' (the cache passes those).
+            # Members' pages differ (the cache passes their requests).
             patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
-            response["xkey"] = " ".join(response_tags(request, response))
+            tags = {ALL, *request._http_cache_tags}
+            if response.get("Content-Type", "").startswith("text/html"):
+                tags.add(PAGES)
+            response["xkey"] = " ".join(sorted(tags))
         elif not response.has_header("Cache-Control") or _personal(request, response):
             add_never_cache_headers(response)  # private, no-cache, no-store
+        if getattr(request, "csrf_esi", False):
+            # The page's CSRF token is an include for Varnish (cms/esi.py).
+            response["Surrogate-Control"] = 'content="ESI/1.0"'
         return response
 
 
@@ -188,13 +175,9 @@ def _label_wagtail_page(page, request, serve_args, serve_kwargs):
 
 def purge_tags(tags):
     """Drop every response tagged with one of `tags` from the shared caches,
-    once the current transaction commits (no-op without VARNISH_URL).
-
-    The tags asked for in a transaction are sent together, by the first of
-    its commit callbacks to run: one request per cache, not one per change.
-    Purging `pages` or `all` also renders the app's cached fragments of pages
-    (menu, bodies, breadcrumbs: cms.fragments) again, with or without caches.
-    """
+    once the current transaction commits: the tags of a transaction go in one
+    request per cache. Purging `pages` or `all` also renders the app's cached
+    fragments of pages again (cms.fragments), with or without VARNISH_URL."""
     tags = set(tags)
     if tags & {PAGES, ALL}:
         fragments.forget()
@@ -217,18 +200,19 @@ def _send_pending_purges():
 
 
 def send_purge(tags):
-    """`PURGE /` with `xkey-purge: <tags>` to each cache, a few attempts each
-    with a growing pause; failures are logged (s-maxage bounds the staleness
-    of what a lost purge leaves). Returns the caches that did not answer 2xx."""
+    """`PURGE /` with `xkey-purge: <tags>` to each cache, a few attempts with a
+    growing pause, each failure logged (s-maxage bounds what a lost purge
+    leaves). Returns the caches that never answered 2xx."""
     attempts = getattr(settings, "HTTP_CACHE_PURGE_ATTEMPTS", 3)
     pause = getattr(settings, "HTTP_CACHE_PURGE_BACKOFF", 0.5)
+    names = " ".join(tags)
     failed = []
     for location in settings.VARNISH_URLS:
         parts = urlsplit(location)
         url = f"{parts.scheme}://{parts.netloc}/"
         for attempt in range(1, attempts + 1):
             request = Request(  # noqa: S310 - the operator's VARNISH_URL
-                url, method="PURGE", headers={"xkey-purge": " ".join(tags)}
+                url, method="PURGE", headers={"xkey-purge": names}
             )
             try:
                 with urlopen(request, timeout=5):  # noqa: S310
@@ -236,7 +220,7 @@ def send_purge(tags):
             except (URLError, OSError) as error:
                 logger.warning(
                     "Purge of %s at %s failed (attempt %d of %d): %s",
-                    " ".join(tags),
+                    names,
                     url,
                     attempt,
                     attempts,
@@ -245,15 +229,14 @@ def send_purge(tags):
                 if attempt < attempts:
                     time.sleep(pause * 2 ** (attempt - 1))
         else:
-            logger.error("Purge of %s at %s given up", " ".join(tags), url)
+            logger.error("Purge of %s at %s given up", names, url)
             failed.append(location)
     return failed
 
 
 def purge_on_change(model, tags_for, *, unseen_fields=()):
-    """Purge `tags_for(instance)` whenever a row of `model` is saved or deleted:
-    one line in an app's ready() for data its pages show. A save of only
-    `unseen_fields` (shown on no cached page) purges nothing."""
+    """Purge `tags_for(instance)` whenever a row of `model` is saved or deleted,
+    unless only `unseen_fields` (shown on no shared page) were saved."""
 
     def handler(sender, instance, raw=False, update_fields=None, **kwargs):
         if raw or (update_fields and set(update_fields) <= set(unseen_fields)):
@@ -269,24 +252,23 @@ def _page_changed(sender, instance, **kwargs):
     purge_tags([PAGES, f"page-{instance.pk}", "search"])
 
 
-def _deleted(sender, instance, **kwargs):
-    if isinstance(instance, Page):
-        _page_changed(sender, instance)
-
-
 def _shown_everywhere(sender, instance, created=False, raw=False, **kwargs):
+    deleted = kwargs["signal"] is post_delete
     if raw:
         return
-    if isinstance(instance, PageViewRestriction):
+    if isinstance(instance, Page):
+        if deleted:
+            _page_changed(sender, instance)
+    elif isinstance(instance, PageViewRestriction):
         # A page made private leaves the shared caches at once.
         purge_tags([PAGES, f"page-{instance.page_id}", "search"])
     elif isinstance(instance, CollectionViewRestriction):
         purge_tags(["search"])  # documents listed in search results
     elif isinstance(instance, BaseSiteSetting | Site):
         purge_tags([ALL])
-    elif isinstance(instance, AbstractRendition) and kwargs["signal"] is post_delete:
-        # Pages name the rendition's file: kept copies would show a broken image.
-        purge_tags([PAGES])
+    elif isinstance(instance, AbstractRendition):
+        if deleted:  # pages name the file: kept copies would show a broken image
+            purge_tags([PAGES])
     elif isinstance(instance, AbstractImage | AbstractDocument) and not created:
         update_fields = kwargs.get("update_fields")
         if not update_fields or not set(update_fields) <= {"file_size", "file_hash"}:
@@ -297,6 +279,5 @@ def connect():
     page_published.connect(_page_changed, dispatch_uid="http_cache_published")
     page_unpublished.connect(_page_changed, dispatch_uid="http_cache_unpublished")
     post_page_move.connect(_page_changed, dispatch_uid="http_cache_moved")
-    post_delete.connect(_deleted, dispatch_uid="http_cache_page_deleted")
     post_save.connect(_shown_everywhere, dispatch_uid="http_cache_saved")
     post_delete.connect(_shown_everywhere, dispatch_uid="http_cache_deleted")

@@ -44,8 +44,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    # CSRF tokens on pages shared by Varnish (cms/esi.py)
-    path("-/csrf-token/", esi.csrf_token_fragment, name="csrf_token_fragment"),
+    # A new CSRF secret for Varnish (cms/esi.py)
     path("-/csrf-secret/", esi.csrf_secret, name="csrf_secret"),
     re_path(
         rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",

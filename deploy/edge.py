@@ -1,13 +1,11 @@
 """Varnish in front of gunicorn: `make serve`, the edge tests and the benchmark.
 
 `python deploy/edge.py` (what `make serve` runs) starts gunicorn on loopback
-(BACKEND_PORT, default 8001) and varnishd on the public port (PORT, default
-8000) with deploy/varnish/default.vcl, sets VARNISH_URL so that the app's
-purges reach that Varnish, and stops both when either stops or on Ctrl-C.
-
-Environment: PORT, BACKEND_PORT, VARNISH_LISTEN (address to listen on; all
-interfaces by default), VARNISH_STORAGE (malloc,256m), VARNISH_PURGERS (more
-addresses allowed to PURGE, comma-separated), VARNISH_WORKDIR.
+(BACKEND_PORT, 8001) and varnishd on the public port (PORT, 8000) with
+deploy/varnish/default.vcl, points the app's purges at it (VARNISH_URL), and
+stops both when either stops or on Ctrl-C. Also: VARNISH_LISTEN (the address;
+all interfaces by default), VARNISH_STORAGE (malloc,256m), VARNISH_PURGERS
+(more addresses allowed to PURGE, comma-separated), VARNISH_WORKDIR.
 """
 
 import os
@@ -27,28 +25,21 @@ INSTALL_HINT = "varnishd is not installed (apt-get install varnish varnish-modul
 
 
 def varnishd_path():
-    return shutil.which("varnishd") or (
-        "/usr/sbin/varnishd" if Path("/usr/sbin/varnishd").exists() else None
-    )
+    return shutil.which("varnishd", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
 
 
-def render_vcl(*, backend_port, backend_host="127.0.0.1", purgers=()):
-    """The repository's VCL with this backend and these extra purger addresses."""
-    text = VCL.read_text()
+def render_vcl(*, backend_port, purgers=()):
+    """The repository's VCL with this backend port and these extra purgers."""
     text, found = re.subn(
-        r'(backend default \{\s*\.host = )"[^"]*";(\s*\.port = )"[^"]*";',
-        rf'\g<1>"{backend_host}";\g<2>"{int(backend_port)}";',
-        text,
+        r'(backend default \{\s*\.host = "[^"]*";\s*\.port = )"[^"]*";',
+        rf'\g<1>"{int(backend_port)}";',
+        VCL.read_text(),
         count=1,
     )
     if not found:
         raise ValueError(f"{VCL}: no `backend default` with .host and .port")
-    extra = "".join(
-        f'    "{address.strip()}";\n' for address in purgers if address.strip()
-    )
-    if extra:
-        text = text.replace("acl purgers {\n", "acl purgers {\n" + extra, 1)
-    return text
+    extra = "".join(f'    "{a.strip()}";\n' for a in purgers if a.strip())
+    return text.replace("acl purgers {\n", "acl purgers {\n" + extra, 1)
 
 
 def wait_for_port(port, *, host="127.0.0.1", process=None, timeout=30):
@@ -82,10 +73,10 @@ def start_varnish(
         raise RuntimeError(INSTALL_HINT)
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    vcl_path = workdir / "default.vcl"
-    vcl_path.write_text(
-        render_vcl(backend_port=backend_port, purgers=purgers), encoding="utf-8"
-    )
+    vcl = workdir / "default.vcl"
+    vcl.write_text(render_vcl(backend_port=backend_port, purgers=purgers))
+    # -j none: one user for every process, as the working directory may be a
+    # test's private tmp (production uses the packaged systemd unit instead).
     command = [
         binary,
         "-F",
@@ -96,11 +87,9 @@ def start_varnish(
         "-T",
         "127.0.0.1:0",
         "-f",
-        str(vcl_path),
+        str(vcl),
         "-s",
         storage,
-        # One user for every process: the working directory may be private
-        # (a test's tmp); a production service uses the packaged unit instead.
         "-j",
         "none",
     ]
@@ -130,9 +119,6 @@ def stop(process, timeout=15):
 def main():
     port = int(os.environ.get("PORT", "8000"))
     backend_port = int(os.environ.get("BACKEND_PORT", "8001"))
-    listen = f"{os.environ.get('VARNISH_LISTEN', '')}:{port}"
-    purgers = os.environ.get("VARNISH_PURGERS", "").split(",")
-    workdir = os.environ.get("VARNISH_WORKDIR") or tempfile.mkdtemp(prefix="varnish-")
     env = {
         **os.environ,
         "BIND": f"127.0.0.1:{backend_port}",
@@ -157,11 +143,12 @@ def main():
         if not wait_for_port(backend_port, process=gunicorn, timeout=120):
             raise RuntimeError("gunicorn did not start")
         varnish = start_varnish(
-            listen=listen,
+            listen=f"{os.environ.get('VARNISH_LISTEN', '')}:{port}",
             backend_port=backend_port,
-            workdir=workdir,
+            workdir=os.environ.get("VARNISH_WORKDIR")
+            or tempfile.mkdtemp(prefix="varnish-"),
             storage=os.environ.get("VARNISH_STORAGE", "malloc,256m"),
-            purgers=purgers,
+            purgers=os.environ.get("VARNISH_PURGERS", "").split(","),
         )
         print(  # noqa: T201 - the command's one line of output
             f"Serving on port {port}: Varnish -> gunicorn on 127.0.0.1:{backend_port}",

@@ -96,12 +96,12 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Pages take their language from the address alone (cms/locales.py).
+    "cms.locales.LocaleMiddleware",
     # The API's language: ?lang= or Accept-Language (cms/api_language.py).
     "cms.api_language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "cms.esi.SurrogateControlMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -130,7 +130,7 @@ TEMPLATES = [
                 "cms.context_processors.fragments_version",
             ],
             # `{% csrf_token %}` as an ESI include behind Varnish (cms/esi.py).
-            "builtins": ["cms.templatetags.edge_csrf"],
+            "builtins": ["cms.esi"],
         },
     },
 ]

@@ -8,6 +8,7 @@ tests of Django views that opt in with @edge_cacheable.
 """
 
 import gzip
+import io
 import re
 from datetime import timedelta
 
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import Page, PageViewRestriction
 
-from cms import http_cache
+from cms import http_cache, seed_french
 from cms import urls as cms_urls
 from cms.models import SiteSettings, StandardPage
 
@@ -64,8 +65,26 @@ def test_an_anonymous_page_may_be_kept_by_the_shared_cache(client, home_page, se
     assert "stale-while-revalidate=" in cache_control
     assert _tags(response) == {"all", "pages", f"page-{_why().pk}"}
     vary = {item.strip() for item in response["Vary"].split(",")}
-    assert {"Accept-Encoding", "Cookie", "Accept-Language"} <= vary
+    assert {"Accept-Encoding", "Cookie"} <= vary
     assert not response.cookies
+
+
+def test_the_address_alone_decides_the_language(client, home_page):
+    """/… is English and /fr/… French whatever the browser prefers, so no
+    response varies on Accept-Language: a shared cache keeps one copy of each
+    page, not one per browser language."""
+    seed_french.seed(stdout=io.StringIO())
+    for url, language in (("/", "en"), ("/fr/", "fr")):
+        pages = [
+            client.get(url, HTTP_ACCEPT_LANGUAGE=browser)
+            for browser in ("en-CA,en;q=0.9", "fr-CA,fr;q=0.9", "de")
+        ]
+        for response in pages:
+            assert _is_public(response)
+            assert response["Content-Language"] == language
+            assert "Accept-Language" not in response["Vary"]
+            assert f'<html lang="{language}"' in _html(response)
+        assert len({_html(response) for response in pages}) == 1
 
 
 def test_the_s_maxage_follows_the_setting(client, home_page, settings):

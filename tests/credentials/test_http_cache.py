@@ -113,7 +113,12 @@ def test_members_get_their_own_private_catalogue_page(welding, member):
     assert "xkey" not in response
 
 
-def test_each_language_is_its_own_variant(welding):
-    english = _visit(QUERY, HTTP_ACCEPT_LANGUAGE="en")
+def test_each_language_is_its_own_address(welding):
+    # The address decides the language, never the browser's header, so a
+    # shared cache keeps one copy per address.
+    english = _visit(QUERY, HTTP_ACCEPT_LANGUAGE="fr")
     assert english["Content-Language"] == "en"
-    assert "Accept-Language" in english["Vary"]
+    assert "Accept-Language" not in english["Vary"]
+    french = _visit(f"/fr{QUERY}", HTTP_ACCEPT_LANGUAGE="en")
+    assert french["Content-Language"] == "fr"
+    assert "Accept-Language" not in french["Vary"]
