@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -25,7 +26,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, get_page_models
 from wagtail.search import index
 
-from . import fragments, languages
+from . import fragments, languages, sites
 from .blocks import BaseStreamBlock
 from .fields import StreamField
 from .permissions import public_pages
@@ -151,6 +152,13 @@ class HomePage(BasePageMixin, Page):
         route and serve. Which page a path leads to is the same for everyone
         until a page changes: kept with the page fragments (cms.fragments).
         """
+        if not path_components and sites.kept_with_site(self):
+            # The site's root page from the cache (cms.sites): served from
+            # the database, which says whether it is live.
+            page = type(self)._default_manager.filter(pk=self.pk).first()
+            if page is None:
+                raise Http404
+            return page.route(request, path_components)
         if path_components:
             found = self._deepest_on_path_kept(request, path_components)
             if found is not None:

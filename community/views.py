@@ -1,3 +1,4 @@
+import hashlib
 import json
 from urllib.parse import urlencode
 
@@ -5,18 +6,21 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from cms import http_cache
+from cms import fragments, http_cache
 
 from . import services
 from .emails import user_for_unsubscribe_token
@@ -46,6 +50,7 @@ from .models import (
     ThreadWatch,
     WorkingGroup,
 )
+from .templatetags.community_tags import member_name
 
 THREADS_PER_PAGE = 30
 POSTS_PER_PAGE = 20
@@ -147,7 +152,51 @@ def _page_of_posts(request, thread):
     paginator = Paginator(_thread_posts(request, thread), POSTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
+    _keep_post_html(page.object_list)
     return page
+
+
+def _keep_post_html(posts):
+    """Give each post its header and text as HTML (`post.content_html`, from
+    community/_post_content.html), kept in the cache.
+
+    That part is the same for every reader: it is kept under a digest of all
+    it shows (the language, the post's dates and text, whether it is hidden,
+    its author's name and username), so an edit, a hiding or a new name is a
+    new key and nothing needs forgetting. Which posts a reader sees is decided
+    before, from the database; what is per reader (likes, their own actions)
+    is rendered around it on each request. One round trip to the cache for
+    the page's posts.
+    """
+    language = translation.get_language()
+    zone = timezone.get_current_timezone_name()
+    keyed = {}
+    for post in posts:
+        author = post.author
+        facts = (
+            post.pk,
+            language,
+            zone,
+            post.created_at,
+            post.edited_at,
+            post.hidden_at is not None,
+            author.get_username() if author else None,
+            member_name(author),
+            post.body_html,
+        )
+        digest = hashlib.md5(repr(facts).encode(), usedforsecurity=False)
+        keyed[f"post-html:{digest.hexdigest()}"] = post
+    kept = cache.get_many(list(keyed)) if keyed else {}
+    made = {}
+    for key, post in keyed.items():
+        html = kept.get(key)
+        if html is None:
+            html = made[key] = render_to_string(
+                "community/_post_content.html", {"post": post}
+            )
+        post.content_html = mark_safe(html)  # noqa: S308 - our own template's
+    if made:
+        cache.set_many(made, fragments.TIMEOUT)
 
 
 def _handle_post_form(request, form, on_valid, template, context):

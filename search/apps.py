@@ -13,11 +13,12 @@ class SearchConfig(AppConfig):
         from .site import pages_in_this_language
 
         # Pages: Wagtail's own rule (live, and no view restriction), in the
-        # language of the site being searched.
+        # language of the site being searched: the same for every visitor.
         register_visibility(
             "pages",
             lambda user: pages_in_this_language(),
             depends_on=(PageViewRestriction,),
+            same_for_everyone=True,
         )
         # Each app's `search.py` registers its indexes and visibility rules.
         autodiscover_modules("search")

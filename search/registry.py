@@ -39,21 +39,28 @@ class Visibility:
     stores it in each indexed document and keeps only the values that the
     visible rows have. `depends_on` lists the models whose changes can change
     the rule's answer, so cached anonymous results are forgotten at once.
+    `same_for_everyone` says the rule ignores the user (pages: live and
+    public): members' searches may then share what is kept of that kind.
     """
 
     kind: str
     visible_to: Callable
     key: str = "pk"
     depends_on: tuple = ()
+    same_for_everyone: bool = False
 
 
 _visibility = {}
 
 
-def register_visibility(kind, visible_to, *, key="pk", depends_on=()):
+def register_visibility(
+    kind, visible_to, *, key="pk", depends_on=(), same_for_everyone=False
+):
     """Register (or replace) the rule for `kind`; apps call it from their
     `search.py` module, which the search app imports at start-up."""
-    _visibility[kind] = Visibility(kind, visible_to, key, tuple(depends_on))
+    _visibility[kind] = Visibility(
+        kind, visible_to, key, tuple(depends_on), same_for_everyone
+    )
 
 
 def visibility(kind):

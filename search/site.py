@@ -43,6 +43,7 @@ from .registry import (
     get_index,
     kind_model,
     version,
+    visibility,
     visible_keys,
     visible_to,
 )
@@ -502,11 +503,11 @@ class DatabaseSiteEngine:
             return result
         for name in KINDS:
             if result.kind and name != result.kind:
-                result.counts[name] = self.count(name, words, user)
+                result.counts[name] = self._hits_kept(name, words, user, 0, 0)[0]
                 continue
             offset = (result.page - 1) * per_page if result.kind else 0
             limit = per_page if result.kind else GROUP_SIZE
-            total, hits = self.hits(name, words, user, offset, limit)
+            total, hits = self._hits_kept(name, words, user, offset, limit)
             result.counts[name] = total
             result.groups[name] = hits
         if not result.total:
@@ -550,6 +551,37 @@ class DatabaseSiteEngine:
             return None
         digest = hashlib.sha256(repr(facts).encode()).hexdigest()
         return f"search:site:{digest}"
+
+    def _hits_kept(self, kind, words, user, offset, limit):
+        """`hits`, kept in the cache for a member when the kind's rule is the
+        same for everyone (pages): every visitor would get the same answer,
+        so members share it as anonymous visitors share whole results, under
+        the same versions (the site index's is bumped on every change to
+        pages and their view restrictions). Kinds whose rule depends on the
+        member (documents, discussions, the catalogue) are asked every time.
+        """
+        if (
+            user is None
+            or not user.is_authenticated
+            or not visibility(kind).same_for_everyone
+            or not cache_timeout()
+        ):
+            return self.hits(kind, words, user, offset, limit)
+        facts = (
+            kind,
+            words,
+            offset,
+            limit,
+            translation.get_language(),
+            version(SITE_INDEX),
+        )
+        digest = hashlib.sha256(repr(facts).encode()).hexdigest()
+        key = f"search:site-kind:{digest}"
+        kept = cache.get(key)
+        if kept is None:
+            kept = self.hits(kind, words, None, offset, limit)
+            cache.set(key, kept, cache_timeout())
+        return kept
 
     def count(self, kind, words, user):
         return self.hits(kind, words, user, 0, 0)[0]

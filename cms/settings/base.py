@@ -101,6 +101,8 @@ MIDDLEWARE = [
     # The API's language: ?lang= or Accept-Language (cms/api_language.py).
     "cms.api_language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Which Wagtail Site answers, kept with the page fragments (cms/sites.py).
+    "cms.sites.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -10,13 +10,16 @@ from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length, Substr
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
+
+from cms import fragments
 
 register = template.Library()
 
@@ -49,7 +52,23 @@ def content_language(context):
 
 def _page_translations(page, request):
     """{language code: URL} of the live, public versions of `page` (itself
-    included), in one query."""
+    included): the same for everyone until a page changes, so kept with the
+    page fragments (cms.fragments), like the menu. Only links: each page
+    still checks its own restrictions."""
+    site = Site.find_for_request(request) if request is not None else None
+    key = (
+        f"page-translations:{page.translation_key}:{getattr(site, 'pk', None)}:"
+        f"{fragments.version(request)}"
+    )
+    urls = cache.get(key)
+    if urls is None:
+        urls = _read_page_translations(page, request)
+        cache.set(key, urls, fragments.TIMEOUT)
+    return urls
+
+
+def _read_page_translations(page, request):
+    """`_page_translations` from the database, in one query."""
     # Wagtail's .public() reads every view restriction first (a query of its
     # own); this asks for the pages' own and their ancestors' in the same one.
     restricted = PageViewRestriction.objects.filter(

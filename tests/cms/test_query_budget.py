@@ -8,19 +8,19 @@ from tests.budget import assert_within
 pytestmark = pytest.mark.django_db
 
 # (warm, cold) for an anonymous visitor and for a signed-in member. A page
-# costs: the site, its root page, the page and its view restrictions (which
-# page its URL leads to is kept); members add their row and, in the same
-# query, whether they are privileged, moderate and may open the admin. Home's
-# body and cards, a page's body and breadcrumbs, the menu and the site
-# settings are the same for everyone and kept until a page changes
-# (cms.fragments). Cold makes them again (the cards in one query whatever
-# kinds of pages they are, public pages in one query, each rich-text block's
-# page links in one), and reads the sites' root paths and the session, which
-# Wagtail and Django keep in the cache. Both languages (issue 21): the
-# switcher asks for the page's translations (one query); cold also reads the
-# Locale and the sites' root pages' translations.
-HOME = {False: (4, 11), True: (6, 14)}
-STANDARD_PAGE = {False: (5, 12), True: (7, 15)}
+# costs: the page and its view restrictions (the site, its root page, which
+# page its URL leads to and the page's translations are kept: cms.sites,
+# cms.fragments); members add their row and, in the same query, whether they
+# are privileged, moderate and may open the admin. Home's body and cards, a
+# page's body and breadcrumbs, the menu and the site settings are the same for
+# everyone and kept until a page changes (cms.fragments). Cold makes them
+# again (the site, the cards in one query whatever kinds of pages they are,
+# public pages in one query, each rich-text block's page links in one, the
+# page's translations in one), and reads the sites' root paths and the
+# session, which Wagtail and Django keep in the cache; cold also reads the
+# Locale and the sites' root pages' translations (issue 21).
+HOME = {False: (2, 11), True: (4, 14)}
+STANDARD_PAGE = {False: (2, 11), True: (4, 14)}
 
 
 def _cards(home_page):

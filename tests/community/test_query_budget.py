@@ -10,7 +10,7 @@ from tests.conftest import make_user
 pytestmark = pytest.mark.django_db
 
 # (warm, cold) for an anonymous visitor and for a signed-in member.
-THREAD_PAGE = {False: (5, 6), True: (8, 10)}
+THREAD_PAGE = {False: (3, 6), True: (6, 10)}
 
 
 @pytest.mark.parametrize("signed_in", [False, True])

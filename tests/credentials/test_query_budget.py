@@ -14,11 +14,11 @@ pytestmark = pytest.mark.django_db
 # (warm, cold) for an anonymous visitor and for a signed-in member. Warm, a
 # query asked before: its form, facets and results come from the search cache.
 # Cold, asked for the first time: counts, hits and skills.
-CATALOGUE = {False: (6, 17), True: (8, 20)}
+CATALOGUE = {False: (1, 15), True: (3, 18)}
 # Warm, an entry's page asked before: whether the visitor may see it, and all
 # but the frame from the cache; cold: the entry, its skills and dates, related
 # and stacked entries.
-ENTRY_PAGE = {False: (6, 17), True: (8, 20)}
+ENTRY_PAGE = {False: (2, 15), True: (4, 18)}
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from tests.budget import assert_within
 pytestmark = pytest.mark.django_db
 
 # (warm, cold) for an anonymous visitor and for a signed-in member.
-EVENT_PAGE = {False: (12, 17), True: (15, 21)}
-WEBINAR_PAGE = {False: (11, 16), True: (13, 19)}
+EVENT_PAGE = {False: (3, 15), True: (6, 19)}
+WEBINAR_PAGE = {False: (5, 14), True: (7, 17)}
 
 
 @pytest.mark.parametrize("signed_in", [False, True])

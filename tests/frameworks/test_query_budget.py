@@ -13,7 +13,7 @@ from .conftest import make_document, make_framework
 pytestmark = pytest.mark.django_db
 
 # (warm, cold) for an anonymous visitor and for a signed-in member.
-FRAMEWORK_PAGE = {False: (10, 15), True: (12, 18)}
+FRAMEWORK_PAGE = {False: (4, 13), True: (6, 16)}
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
