@@ -10,6 +10,8 @@ published; a held comment is seen by its author and the moderators only.
 from django.db import models
 from django.utils import timezone
 
+from community.managers import MODERATOR_ANSWER
+
 
 def can_moderate(user):
     """Staff and community moderators (`community.moderate_post`, given to the
@@ -21,6 +23,9 @@ def can_moderate(user):
         return False
     if user.is_staff or user.is_superuser:
         return True
+    if MODERATOR_ANSWER in user.__dict__:
+        # Read with the two-factor gate's one query this request.
+        return user.__dict__[MODERATOR_ANSWER]
     if not hasattr(user, "_can_moderate_consultations"):
         user._can_moderate_consultations = (
             Permission.objects.filter(
