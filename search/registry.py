@@ -120,6 +120,8 @@ class Documents:
     text: str = ""
     ordering: tuple = ()
     related: tuple = ()
+    label: str = ""
+    hit_label: str = ""
 
 
 _documents = {}
@@ -138,6 +140,8 @@ def register_documents(
     text="",
     ordering=(),
     related=(),
+    label="",
+    hit_label="",
 ):
     """Register (or replace) how `kind`'s objects are matched and indexed;
     apps call it from their `search.py`, beside `register_visibility`.
@@ -146,6 +150,13 @@ def register_documents(
     QuerySet of the kind's model annotated with `search_title` and
     `search_body`, from which the database engine stores its vectors in one
     statement (`search.threads`).
+
+    With a `label` (the kind's name in a visitor's words, "Consultations";
+    `hit_label` names one hit, "Consultation"), site search offers the kind
+    as one of its own, after the built-in ones: the database engine matches
+    `texts()` of the rows the kind's visibility rule lets the visitor see, and
+    shows each hit as `document(obj)` describes it; Elasticsearch searches
+    the kind's own index.
     """
     _documents[kind] = Documents(
         kind,
@@ -159,6 +170,8 @@ def register_documents(
         text,
         tuple(ordering),
         tuple(related),
+        label,
+        hit_label,
     )
 
 
