@@ -39,12 +39,19 @@ def can_moderate(user):
 
 class ConsultationQuerySet(models.QuerySet):
     def announced_to(self, user):
-        """Consultations whose page may be shown to this user, whatever the dates."""
-        from .models import FrameworkPage
+        """Consultations whose page may be shown to this user, whatever the dates:
+        no view restriction on the page or an ancestor, read in the same query
+        (Wagtail's `public()` reads the restrictions first, one query more
+        wherever this is asked: lists, the API, site search)."""
+        from django.db.models.functions import Length, Substr
+        from wagtail.models import PageViewRestriction
 
         if user is not None and user.is_superuser:
             return self
-        return self.filter(page__in=FrameworkPage.objects.public().values("pk"))
+        restricted = PageViewRestriction.objects.filter(
+            page__path=Substr(models.OuterRef("page__path"), 1, Length("page__path"))
+        )
+        return self.exclude(models.Exists(restricted))
 
     def visible_to(self, user, now=None):
         """Consultations this user may read: open or closed, not upcoming."""
