@@ -17,7 +17,7 @@ class DashboardColumn(Column):
 
     def get_value(self, instance):
         url = reverse("consultation_dashboard", args=[instance.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Dashboard"))
+        return format_html('<a href="{}">{}</a>', url, _("Figures"))
 
 
 class ConsultationViewSet(ModelViewSet):
@@ -31,7 +31,7 @@ class ConsultationViewSet(ModelViewSet):
         "opens_at",
         "closes_at",
         "disposition_published_at",
-        DashboardColumn("dashboard", label=_("Figures")),
+        DashboardColumn("dashboard", label=_("Dashboard")),
     ]
     list_filter = ["page"]
     search_fields = None

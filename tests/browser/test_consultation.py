@@ -172,7 +172,7 @@ def test_staff_read_the_consultation_dashboard(page, live_server, home_page, axe
     page.press("input[name=code]", "Enter")
     page.wait_for_url(f"**{listing}")
     # From the listing to the dashboard, with the keyboard.
-    link = page.get_by_role("link", name="Dashboard")
+    link = page.get_by_role("link", name="Figures")
     link.focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"**{listing}{consultation.pk}/dashboard/")
