@@ -122,7 +122,11 @@ def build(clauses, comments):
         if have == (clauses, comments):
             return consultation
         say(f"Rebuilding (had {have[0]} clauses, {have[1]} comments)…")
-        consultation.page.delete()
+        page = consultation.page
+        # Comments keep their clause (PROTECT): they go first.
+        Comment.objects.filter(consultation=consultation).delete()
+        consultation.delete()
+        page.delete()
     started = time.monotonic()
     say(f"Building a draft of {clauses} clauses with {comments:,} comments…")
     index = frameworks_seed.index_page()
