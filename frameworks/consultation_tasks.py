@@ -66,6 +66,9 @@ def send_disposition_emails(consultation_id):
                     "consultation": consultation,
                     "disposition_url": urls[language],
                 },
+                # The comment's language, not the profile's: the email is
+                # about what the member wrote.
+                language=language,
             )
         sent += 1
     return sent
