@@ -1,12 +1,23 @@
 """Admin for consultations: staff open one on a draft with its dates and
 questions, and moderate the comments (publish held ones, hide abuse)."""
 
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .consultation_models import Comment, Consultation
+
+
+class DashboardColumn(Column):
+    """A link to the consultation's dashboard (consultation_dashboard.py)."""
+
+    def get_value(self, instance):
+        url = reverse("consultation_dashboard", args=[instance.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Figures"))
 
 
 class ConsultationViewSet(ModelViewSet):
@@ -15,7 +26,13 @@ class ConsultationViewSet(ModelViewSet):
     url_prefix = "frameworks/consultations"
     name = "consultations"
     menu_label = _("Consultations")
-    list_display = ["__str__", "opens_at", "closes_at", "disposition_published_at"]
+    list_display = [
+        "__str__",
+        "opens_at",
+        "closes_at",
+        "disposition_published_at",
+        DashboardColumn("dashboard", label=_("Dashboard")),
+    ]
     list_filter = ["page"]
     search_fields = None
     inspect_view_enabled = True
@@ -66,3 +83,7 @@ class ConsultationViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_consultations():
     return ConsultationViewSetGroup()
+
+
+# The dashboard registers its own admin URL.
+from . import consultation_dashboard  # noqa: E402, F401

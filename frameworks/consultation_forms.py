@@ -1,6 +1,7 @@
 """Forms of the consultation pages: comment, filter, respond, publish."""
 
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from .consultation_models import (
@@ -105,6 +106,39 @@ class ResponseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The clause's text in the next version, if it changed."),
     )
+    changed_clause = forms.ChoiceField(
+        label=_("Clause changed in the next version"),
+        required=False,
+        help_text=_(
+            "The revised clause this comment led to: the version comparison "
+            "shows the comment beside it."
+        ),
+    )
+
+    def __init__(self, *args, clauses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clauses = {str(clause.pk): clause for clause in clauses}
+        self.fields["changed_clause"].choices = [
+            ("", _("None")),
+            *(
+                (
+                    pk,
+                    _("%(number)s (revision %(revision)s): %(text)s")
+                    % {
+                        "number": clause.number,
+                        "revision": clause.revision,
+                        "text": Truncator(clause.text).chars(80),
+                    },
+                )
+                for pk, clause in self.clauses.items()
+            ),
+        ]
+        if not self.clauses:
+            # Nothing was revised after closing yet: nothing to choose.
+            self.fields["changed_clause"].widget = forms.HiddenInput()
+
+    def clean_changed_clause(self):
+        return self.clauses.get(self.cleaned_data.get("changed_clause") or "")
 
 
 class PublishForm(forms.Form):

@@ -10,6 +10,8 @@ published; a held comment is seen by its author and the moderators only.
 from django.db import models
 from django.utils import timezone
 
+from community.managers import MODERATOR_ANSWER
+
 
 def can_moderate(user):
     """Staff and community moderators (`community.moderate_post`, given to the
@@ -21,6 +23,9 @@ def can_moderate(user):
         return False
     if user.is_staff or user.is_superuser:
         return True
+    if MODERATOR_ANSWER in user.__dict__:
+        # Read with the two-factor gate's one query this request.
+        return user.__dict__[MODERATOR_ANSWER]
     if not hasattr(user, "_can_moderate_consultations"):
         user._can_moderate_consultations = (
             Permission.objects.filter(
@@ -34,12 +39,19 @@ def can_moderate(user):
 
 class ConsultationQuerySet(models.QuerySet):
     def announced_to(self, user):
-        """Consultations whose page may be shown to this user, whatever the dates."""
-        from .models import FrameworkPage
+        """Consultations whose page may be shown to this user, whatever the dates:
+        no view restriction on the page or an ancestor, read in the same query
+        (Wagtail's `public()` reads the restrictions first, one query more
+        wherever this is asked: lists, the API, site search)."""
+        from django.db.models.functions import Length, Substr
+        from wagtail.models import PageViewRestriction
 
         if user is not None and user.is_superuser:
             return self
-        return self.filter(page__in=FrameworkPage.objects.public().values("pk"))
+        restricted = PageViewRestriction.objects.filter(
+            page__path=Substr(models.OuterRef("page__path"), 1, Length("page__path"))
+        )
+        return self.exclude(models.Exists(restricted))
 
     def visible_to(self, user, now=None):
         """Consultations this user may read: open or closed, not upcoming."""

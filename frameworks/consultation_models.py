@@ -136,9 +136,28 @@ class Consultation(ClusterableModel):
     def get_url(self, request=None):
         """The consultation's stable address: /frameworks/<slug>/consultation/<n>/.
 
-        Routed by FrameworkPage.route to consultation_views.serve.
+        Routed by FrameworkPage.route to consultation_views.serve. Shown
+        through a translation of the page (`shown_page`, /fr/…), the address
+        is that translation's.
         """
-        return self.page.get_url(request) + f"consultation/{self.version}/"
+        page = getattr(self, "shown_page", None) or self.page
+        return page.get_url(request) + f"consultation/{self.version}/"
+
+    def get_url_in(self, language):
+        """The address in this language ("en", "fr"): through the page's live
+        translation in it when there is one, else the page's own."""
+        from django.utils import translation
+
+        page = self.page
+        if language != page.locale.language_code:
+            page = (
+                page.get_translations()
+                .live()
+                .filter(locale__language_code=language)
+                .first()
+            ) or page
+        with translation.override(language):
+            return page.get_url() + f"consultation/{self.version}/"
 
     def get_absolute_url(self):
         return self.get_url()
@@ -184,6 +203,9 @@ class Clause(models.Model):
     text = models.TextField()
     is_current = models.BooleanField(default=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Made after the consultation closed: the working group's change toward
+    # the next version, not part of the draft that was commented on.
+    for_next_version = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ClauseQuerySet.as_manager()
@@ -264,6 +286,15 @@ class Comment(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # The language of the pages the member commented from: the emails about
+    # the comment are written in it (and link to that language's pages).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        editable=False,
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -310,6 +341,15 @@ class Response(models.Model):
         blank=True,
         max_length=REPLACEMENT_MAX_LENGTH,
         help_text=_("The clause's text in the next version, if it changed."),
+    )
+    changed_clause = models.ForeignKey(
+        Clause,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responses",
+        verbose_name=_("clause changed"),
+        help_text=_("The clause's revision in the next version that this led to."),
     )
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cms import ratelimit
@@ -67,7 +67,11 @@ def sync_clauses(*, consultation, body=None, now=None):
     if body is None:
         body = draft_body(consultation.page)
     with transaction.atomic():
-        Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+        locked = (
+            Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+        )
+        # After closing, new revisions are changes toward the next version.
+        for_next_version = locked is not None and locked.state(now) == "closed"
         current = {
             clause.key: clause
             for clause in Clause.objects.filter(
@@ -96,6 +100,7 @@ def sync_clauses(*, consultation, body=None, now=None):
                         revision=clause.revision + 1 if clause else 1,
                         position=position,
                         created_at=now,
+                        for_next_version=for_next_version,
                         **fields,
                     )
                 )
@@ -124,15 +129,32 @@ def sync_clauses(*, consultation, body=None, now=None):
             to_update, ["position", "removed_at", "kind", "level"]
         )
         if changed or to_update:
-            # Bulk writes send no signals: the cached pages are purged here.
+            # Bulk writes send no signals: the cached pages are purged here,
+            # and site search told which clauses came and went.
             purge_tags([f"consultation-{consultation.pk}"])
+            from .search import CLAUSES, index_later
+
+            index_later(
+                CLAUSES,
+                ids=[clause.pk for clause in to_create if clause.pk],
+                removed=[clause.pk for clause in retired]
+                + [clause.pk for clause in to_update if clause.removed_at],
+            )
     return changed
 
 
 def sync_open_consultations(*, page_id, revision):
-    """After a new revision of a page: follow it in consultations not yet closed."""
+    """After a new revision of a page: follow it in consultations whose
+    disposition is not published yet.
+
+    Until closing, edits make the draft that is commented on; after closing,
+    they are the working group's changes toward the next version: the clause
+    revisions made then (`next_version_clauses`) are what responses link to.
+    """
     now = timezone.now()
-    consultations = Consultation.objects.filter(page_id=page_id, closes_at__gt=now)
+    consultations = Consultation.objects.filter(page_id=page_id).filter(
+        Q(closes_at__gt=now) | Q(disposition_published_at__isnull=True)
+    )
     if not consultations.exists():
         return
     body = revision.as_object().body
@@ -140,12 +162,93 @@ def sync_open_consultations(*, page_id, revision):
         sync_clauses(consultation=consultation, body=body, now=now)
 
 
+def clauses_at_closing(consultation, *, keys=None, number=None):
+    """The clauses as the draft read when the consultation closed, in order.
+
+    Revisions made after closing (toward the next version) are left out, so
+    the closed consultation shows the text that was commented on.
+    """
+    clauses = Clause.objects.filter(consultation=consultation, for_next_version=False)
+    if keys is not None:
+        clauses = clauses.filter(key__in=list(keys))
+    if number is not None:
+        clauses = clauses.filter(number=number)
+    latest = {}
+    for clause in clauses.order_by("key", "revision"):
+        latest[clause.key] = clause
+    return sorted(latest.values(), key=lambda clause: clause.position)
+
+
+def next_version_clauses(consultation):
+    """The clause revisions made after closing: the changes toward the next
+    version that a response can name as the change a comment led to."""
+    return Clause.objects.filter(
+        consultation=consultation, for_next_version=True
+    ).order_by("position", "revision")
+
+
 # --- Comments ------------------------------------------------------------------
+
+
+def member_facts(user):
+    """What the consultation pages ask about a signed-in member, in one query:
+    whether they have a verified email and may moderate, and the affiliation
+    their comment form starts with (their last comment's, else their
+    profile's). Kept on the user object for the rest of the request, where
+    `has_verified_email` and `can_moderate` find it; None when signed out."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from community.models import Profile
+
+    if user is None or not user.is_authenticated:
+        return None
+    if hasattr(user, "_consultation_facts"):
+        return user._consultation_facts
+    last = Comment.objects.filter(author=OuterRef("pk")).order_by("-created_at", "-pk")
+    profile = Profile.objects.filter(user=OuterRef("pk"))
+    moderator = Permission.objects.filter(
+        content_type__app_label="community", codename="moderate_post"
+    ).filter(Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")))
+    facts = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            verified=Exists(
+                EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+            ),
+            moderator=Exists(moderator),
+            last_organisation=Subquery(last.values("organisation")[:1]),
+            last_organisation_type=Subquery(last.values("organisation_type")[:1]),
+            last_role=Subquery(last.values("role")[:1]),
+            profile_organisation=Subquery(profile.values("organisation")[:1]),
+            profile_role=Subquery(profile.values("role")[:1]),
+        )
+        .values(
+            "verified",
+            "moderator",
+            "last_organisation",
+            "last_organisation_type",
+            "last_role",
+            "profile_organisation",
+            "profile_role",
+        )
+        .first()
+    ) or {"verified": False, "moderator": False}
+    user._consultation_facts = facts
+    if not hasattr(user, "_can_moderate_consultations"):
+        user._can_moderate_consultations = bool(facts["moderator"])
+    return facts
 
 
 def has_verified_email(user):
     from allauth.account.models import EmailAddress
 
+    facts = getattr(user, "_consultation_facts", None)
+    if facts is not None:
+        return bool(facts["verified"])
     return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
@@ -185,6 +288,16 @@ def _clean_fields(*, type, body, replacement, organisation, organisation_type, r
         raise ConsultationError(_("Choose the type of your organisation."))
 
 
+def comment_language(language=""):
+    """One of the site's languages ("en", "fr"): the one given, else the active one."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    language = (language or translation.get_language() or "").lower()
+    for code in codes:
+        if language == code or language.startswith(f"{code}-"):
+            return code
+    return settings.LANGUAGE_CODE.split("-")[0]
+
+
 def _clean_answers(consultation, answers):
     known = {str(pk) for pk in consultation.questions.values_list("pk", flat=True)}
     return {
@@ -220,13 +333,16 @@ def post_comment(
     organisation,
     organisation_type,
     role,
+    language="",
 ):
     """Comment on one clause (by its number) or, with no number, the whole draft.
 
     Published at once, or held for moderation when the author joined less than
     the community's `new_member_days` ago. Rate-limited per member
     (`CONSULTATION_COMMENT_RATE`, "10/h" by default); the same comment twice
-    (a double submit) is refused.
+    (a double submit) is refused. `language` is the language of the pages
+    the member commented from (the active one by default): the emails about
+    the comment are written in it.
     """
     from community.services import profile_for
 
@@ -285,6 +401,7 @@ def post_comment(
             answers=_clean_answers(consultation, answers),
             status=Comment.Status.HELD if held else Comment.Status.PUBLISHED,
             created_at=now,
+            language=comment_language(language),
         )
         # Asked once: the profile keeps the organisation and role for next time.
         if not profile.organisation or not profile.role:
@@ -362,8 +479,12 @@ def can_respond(user):
     )
 
 
-def respond(*, by, comment, disposition, reason, change=""):
-    """Record (or correct) the working group's answer to a comment, after closing."""
+def respond(*, by, comment, disposition, reason, change="", changed_clause=None):
+    """Record (or correct) the working group's answer to a comment, after closing.
+
+    `changed_clause` is the clause revision of the next version the comment
+    led to (one of `next_version_clauses`), shown beside it in the version diff.
+    """
     if not can_respond(by):
         raise ConsultationError(_("Only staff and the working group's chairs respond."))
     if disposition not in Response.Disposition.values:
@@ -385,12 +506,22 @@ def respond(*, by, comment, disposition, reason, change=""):
             raise ConsultationError(
                 _("Comments are answered once the consultation has closed.")
             )
+        if (
+            changed_clause is not None
+            and not next_version_clauses(comment.consultation)
+            .filter(pk=changed_clause.pk)
+            .exists()
+        ):
+            raise ConsultationError(
+                _("Choose a clause changed in the next version of this draft.")
+            )
         response, _created = Response.objects.update_or_create(
             comment=comment,
             defaults={
                 "disposition": disposition,
                 "reason": reason.strip(),
                 "change": change.strip(),
+                "changed_clause": changed_clause,
                 "responded_by": by,
                 "responded_at": timezone.now(),
             },
@@ -449,7 +580,7 @@ def disposition_rows(consultation):
         Comment.objects.filter(
             consultation=consultation, status=Comment.Status.PUBLISHED
         )
-        .select_related("clause", "response")
+        .select_related("clause", "response__changed_clause")
         .order_by(
             F("clause__position").asc(nulls_first=True),
             "clause__revision",

@@ -73,20 +73,27 @@ def _is_public(request, page):
     """Whether the page has no view restriction (read by the serve hooks already)."""
     if request.user.is_superuser:
         return True
-    restrictions = getattr(page, "_view_restrictions_checked", None)
+    # Read by the serve hooks already (FrameworkPage.get_view_restrictions).
+    restrictions = page.__dict__.get("_view_restrictions_served")
     if restrictions is None:
         restrictions = page.get_view_restrictions()
     return not restrictions
 
 
 def dispatch(request, page, number, action):
-    # Consultation.objects.announced_to(user), for a page already in hand.
+    # Consultation.objects.announced_to(user), for a page already in hand. A
+    # translation of the page (/fr/…) shows the same consultation in its
+    # language.
     consultation = None
     if _is_public(request, page):
-        consultation = Consultation.objects.filter(page=page, version=number).first()
+        consultation = Consultation.objects.filter(
+            page__translation_key=page.translation_key, version=number
+        ).first()
     if consultation is None:
         raise Http404
-    consultation.page = page
+    if consultation.page_id == page.pk:
+        consultation.page = page
+    consultation.shown_page = page
     # The page changes by itself when the consultation opens and closes.
     cache_until(request, consultation.opens_at)
     cache_until(request, consultation.closes_at)
@@ -102,7 +109,7 @@ def dispatch(request, page, number, action):
 def _base_context(request, consultation):
     state = consultation.state()
     return {
-        "page": consultation.page,
+        "page": consultation.shown_page,
         "consultation": consultation,
         "state": state,
         "url": consultation.get_url(request),
@@ -156,10 +163,8 @@ def _overview(request, consultation):
         else:
             # Closed: the draft is no longer open; the clauses that were
             # commented on stay, with their numbers, beside the comments.
-            clauses = list(
-                clauses.filter(is_current=True, key__in=list(counts)).order_by(
-                    "position"
-                )
+            clauses = services.clauses_at_closing(
+                consultation, keys=[key for key in counts if key]
             )
         highest = max((c["total"] for k, c in counts.items() if k), default=0)
         for clause in clauses:
@@ -178,27 +183,26 @@ def _overview(request, consultation):
 
 
 def _comment_form(request, consultation, questions, data=None):
-    """The comment form for this member, the organisation asked only once."""
-    from community.models import Profile
-
-    user = request.user
-    initial = (
-        Comment.objects.filter(author=user)
-        .order_by("-created_at")
-        .values("organisation", "organisation_type", "role")
-        .first()
-    )
-    if initial is None:
-        profile = Profile.objects.filter(user=user).first()
+    """The comment form for this member, the organisation asked only once:
+    it starts with their last comment's, else their profile's."""
+    facts = services.member_facts(request.user) or {}
+    if facts.get("last_organisation") is not None:
         initial = {
-            "organisation": profile.organisation if profile else "",
-            "role": profile.role if profile else "",
+            "organisation": facts["last_organisation"],
+            "organisation_type": facts["last_organisation_type"],
+            "role": facts["last_role"],
+        }
+    else:
+        initial = {
+            "organisation": facts.get("profile_organisation") or "",
+            "role": facts.get("profile_role") or "",
         }
     return NewCommentForm(data, questions=questions, initial=initial)
 
 
 def _clause(request, consultation, number=None):
     """One clause (or, without a number, the whole draft): its comments and the form."""
+    services.member_facts(request.user)  # one query for all the member's facts
     context = _base_context(request, consultation)
     state = context["state"]
     if state == "upcoming":
@@ -206,9 +210,14 @@ def _clause(request, consultation, number=None):
     clause = None
     comments = Comment.objects.filter(consultation=consultation)
     if number is not None:
-        clause = Clause.objects.filter(
-            consultation=consultation, number=number, is_current=True
-        ).first()
+        if state == "closed":
+            # As it read when the consultation closed, not as revised since.
+            found = services.clauses_at_closing(consultation, number=number)
+            clause = found[-1] if found else None
+        else:
+            clause = Clause.objects.filter(
+                consultation=consultation, number=number, is_current=True
+            ).first()
         if clause is None:
             raise Http404
         comments = comments.filter(clause__key=clause.key)
@@ -349,6 +358,7 @@ def _respond(request, consultation, bound=None, status=200):
     context = _base_context(request, consultation)
     rows = services.disposition_rows(consultation)
     page_obj = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    changed = list(services.next_version_clauses(consultation))
     for comment in page_obj.object_list:
         if bound is not None and bound[0] == comment.pk:
             comment.form = bound[1]
@@ -360,8 +370,11 @@ def _respond(request, consultation, bound=None, status=200):
                 "disposition": response.disposition,
                 "reason": response.reason,
                 "change": response.change,
+                "changed_clause": response.changed_clause_id or "",
             }
-        comment.form = ResponseForm(initial=initial, prefix=f"c{comment.pk}")
+        comment.form = ResponseForm(
+            initial=initial, prefix=f"c{comment.pk}", clauses=changed
+        )
     versions = consultation.page.versions.order_by("-published_at")
     context.update(
         page_obj=page_obj,
@@ -384,7 +397,11 @@ def _respond_one(request, consultation, pk):
     ).first()
     if comment is None:
         raise Http404
-    form = ResponseForm(request.POST, prefix=f"c{comment.pk}")
+    form = ResponseForm(
+        request.POST,
+        prefix=f"c{comment.pk}",
+        clauses=services.next_version_clauses(consultation),
+    )
     if form.is_valid():
         try:
             services.respond(by=request.user, comment=comment, **form.cleaned_data)
@@ -431,11 +448,19 @@ def _disposition(request, consultation):
     _disposition_visible(request, consultation)
     context = _base_context(request, consultation)
     next_version = consultation.next_version
+    compare_url = ""
     if next_version is not None:
         next_version.url = consultation.page.version_url(next_version.number, request)
+        # The version comparison shows each changed clause with its comments.
+        compare_url = (
+            consultation.page.get_url(request)
+            + consultation.page.reverse_subpage("compare")
+            + f"?to={next_version.number}"
+        )
     context.update(
         rows=services.disposition_rows(consultation),
         next_version=next_version,
+        compare_url=compare_url,
     )
     return _render(request, "disposition", context)
 
@@ -482,10 +507,20 @@ def _disposition_csv(request, consultation):
             comment.replacement,
             answer.get_disposition_display() if answer else "",
             answer.reason if answer else "",
-            answer.change if answer else "",
+            _change_made(answer),
         ]
         writer.writerow([neutralise(str(cell)) for cell in row])
     return response
+
+
+def _change_made(answer):
+    """The change as written, or the revised clause the response names."""
+    if answer is None:
+        return ""
+    changed = answer.changed_clause
+    if changed is not None and not answer.change:
+        return f"{changed.number}: {changed.text}"
+    return answer.change
 
 
 def _disposition_pdf(request, consultation):

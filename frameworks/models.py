@@ -276,6 +276,13 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
             return RouteResult(self, args=(consultation_views.serve, view_args, {}))
         return super().route(request, path_components)
 
+    def get_view_restrictions(self):
+        # Kept for the rest of this request (this page object): the
+        # consultation views ask again after Wagtail's check (one query less).
+        restrictions = super().get_view_restrictions()
+        self.__dict__["_view_restrictions_served"] = restrictions
+        return restrictions
+
     @property
     def table_of_contents(self):
         return table_of_contents(self.body)
@@ -379,6 +386,34 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
             raise Http404
         return HttpResponseRedirect(version.pdf.url)
 
+    def _comments_behind(self, rows, version, request):
+        """Beside each changed clause, the comments that led to it: those
+        whose response names the clause's revision, in consultations that
+        this version answers (disposition published). One query."""
+        from .text import same_text
+
+        comments = (
+            Comment.objects.filter(
+                status=Comment.Status.PUBLISHED,
+                consultation__next_version=version,
+                consultation__disposition_published_at__isnull=False,
+                response__changed_clause__isnull=False,
+            )
+            .select_related("response__changed_clause", "consultation")
+            .order_by("created_at", "pk")
+        )
+        by_text = {}
+        for comment in comments:
+            comment.consultation.page = self
+            comment.url = (
+                comment.consultation.get_url(request) + f"disposition/#{comment.anchor}"
+            )
+            clause = comment.response.changed_clause
+            by_text.setdefault(same_text(clause.text), (clause, []))[1].append(comment)
+        for row in rows:
+            if "text" in row and same_text(row["text"]) in by_text:
+                row["clause"], row["comments"] = by_text[same_text(row["text"])]
+
     @path("compare/", name="compare")
     def compare_route(self, request):
         versions = list(self.versions.order_by("-published_at"))
@@ -387,7 +422,10 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
         old = new = None
         if len(versions) >= 2:
             new = by_number.get(request.GET.get("to", versions[0].number))
-            old = by_number.get(request.GET.get("from", versions[1].number))
+            # By default, the version published just before the new one.
+            earlier = [v for v in versions if new and v.published_at < new.published_at]
+            default = earlier[0] if earlier else versions[1]
+            old = by_number.get(request.GET.get("from", default.number))
             if old is None or new is None:
                 error = _("Choose two versions of this document to compare.")
             elif old == new:
@@ -395,6 +433,8 @@ class FrameworkPage(RoutablePageMixin, BasePageMixin, Page):
         else:
             error = _("This document has only one version so far.")
         rows = [] if error else compare(old.text.splitlines(), new.text.splitlines())
+        if rows:
+            self._comments_behind(rows, new, request)
         response = self.render(
             request,
             template="frameworks/framework_compare.html",

@@ -1,6 +1,7 @@
 """Plain text of a framework document, and readable comparisons between versions."""
 
 import difflib
+import html
 import re
 
 from django.utils.html import escape, strip_tags
@@ -80,7 +81,8 @@ def compare(old_paragraphs, new_paragraphs):
     """Rows describing how the new text differs from the old, paragraph by paragraph.
 
     Each row is a dict with `change` ("same", "changed", "added" or "removed")
-    and `html`, the paragraph with deleted words in <del> and added words in <ins>.
+    and `html`, the paragraph with deleted words in <del> and added words in
+    <ins>; changed and added rows also have `text`, the new paragraph.
     """
     matcher = difflib.SequenceMatcher(
         a=old_paragraphs, b=new_paragraphs, autojunk=False
@@ -93,13 +95,23 @@ def compare(old_paragraphs, new_paragraphs):
             continue
         paired = min(len(old), len(new)) if tag == "replace" else 0
         for a, b in zip(old[:paired], new[:paired], strict=True):
-            rows.append({"change": "changed", "html": _word_diff(a, b)})
+            rows.append({"change": "changed", "html": _word_diff(a, b), "text": b})
         rows.extend(
             {"change": "removed", "html": mark_safe(f"<del>{escape(p)}</del>")}  # noqa: S308
             for p in old[paired:]
         )
         rows.extend(
-            {"change": "added", "html": mark_safe(f"<ins>{escape(p)}</ins>")}  # noqa: S308
+            {
+                "change": "added",
+                "html": mark_safe(f"<ins>{escape(p)}</ins>"),  # noqa: S308
+                "text": p,
+            }
             for p in new[paired:]
         )
     return rows
+
+
+def same_text(text):
+    """A paragraph's text reduced for matching the same paragraph read another
+    way (a clause's text against a version's): entities decoded, no spaces."""
+    return "".join(html.unescape(text).split())

@@ -41,6 +41,9 @@ class Visibility:
     the rule's answer, so cached anonymous results are forgotten at once.
     `same_for_everyone` says the rule ignores the user (pages: live and
     public): members' searches may then share what is kept of that kind.
+    `changes_at()`, when given, returns the next moment the rule's answer
+    changes with the clock alone (a consultation opening or closing), or
+    None: no result is kept past it.
     """
 
     kind: str
@@ -48,18 +51,25 @@ class Visibility:
     key: str = "pk"
     depends_on: tuple = ()
     same_for_everyone: bool = False
+    changes_at: Callable | None = None
 
 
 _visibility = {}
 
 
 def register_visibility(
-    kind, visible_to, *, key="pk", depends_on=(), same_for_everyone=False
+    kind,
+    visible_to,
+    *,
+    key="pk",
+    depends_on=(),
+    same_for_everyone=False,
+    changes_at=None,
 ):
     """Register (or replace) the rule for `kind`; apps call it from their
     `search.py` module, which the search app imports at start-up."""
     _visibility[kind] = Visibility(
-        kind, visible_to, key, tuple(depends_on), same_for_everyone
+        kind, visible_to, key, tuple(depends_on), same_for_everyone, changes_at
     )
 
 
@@ -127,6 +137,8 @@ class Documents:
     text: str = ""
     ordering: tuple = ()
     related: tuple = ()
+    label: str = ""
+    hit_label: str = ""
 
 
 _documents = {}
@@ -145,6 +157,8 @@ def register_documents(
     text="",
     ordering=(),
     related=(),
+    label="",
+    hit_label="",
 ):
     """Register (or replace) how `kind`'s objects are matched and indexed;
     apps call it from their `search.py`, beside `register_visibility`.
@@ -153,6 +167,13 @@ def register_documents(
     QuerySet of the kind's model annotated with `search_title` and
     `search_body`, from which the database engine stores its vectors in one
     statement (`search.threads`).
+
+    With a `label` (the kind's name in a visitor's words, "Consultations";
+    `hit_label` names one hit, "Consultation"), site search offers the kind
+    as one of its own, after the built-in ones: the database engine matches
+    `texts()` of the rows the kind's visibility rule lets the visitor see, and
+    shows each hit as `document(obj)` describes it; Elasticsearch searches
+    the kind's own index.
     """
     _documents[kind] = Documents(
         kind,
@@ -166,6 +187,8 @@ def register_documents(
         text,
         tuple(ordering),
         tuple(related),
+        label,
+        hit_label,
     )
 
 
@@ -220,6 +243,31 @@ def get_engine(index_name):
 def cache_timeout():
     """Seconds a search result may be reused (SEARCH_CACHE_TIMEOUT; 0 turns it off)."""
     return int(getattr(settings, "SEARCH_CACHE_TIMEOUT", 300))
+
+
+def keep_results_for(version_token, kinds):
+    """Seconds a result that found something of `kinds` may be kept from now:
+    `cache_timeout()`, cut short at the next moment one of those kinds' rules
+    changes its answer with the clock alone (0: do not keep it), so nothing
+    is shown past the moment it may no longer be found. That moment is itself
+    kept under `version_token`, which every save of a model the rules depend
+    on replaces: asking costs a query only after a change or once the moment
+    has passed, and only for results holding such a kind."""
+    from django.utils import timezone
+
+    timeout = cache_timeout()
+    now = timezone.now()
+    rules = [_visibility[kind] for kind in kinds if kind in _visibility]
+    for changes_at in {rule.changes_at for rule in rules} - {None}:
+        name = f"{changes_at.__module__}.{changes_at.__qualname__}"
+        key = f"search-rule-changes:{name}:{version_token}"
+        moment = cache.get(key)
+        if moment is None or (moment != "never" and moment <= now):
+            moment = changes_at() or "never"
+            cache.set(key, moment, cache_timeout())
+        if moment != "never":
+            timeout = min(timeout, int((moment - now).total_seconds()))
+    return max(timeout, 0)
 
 
 def _version_key(index_name):

@@ -37,10 +37,12 @@ from django.utils.translation import gettext_lazy as _
 from .base import SearchError, SearchQuery, clean_text, query_words
 from .registry import (
     added_to,
+    all_documents,
     bump,
     cache_timeout,
     documents,
     get_index,
+    keep_results_for,
     kind_model,
     version,
     visibility,
@@ -75,6 +77,28 @@ HIT_KINDS = {
     "discussions": _("Discussion"),
     "catalogue": _("Micro-credential"),
 }
+
+
+def site_kinds():
+    """{kind: label}: the built-in kinds, then those apps registered with a
+    label (`search.registry.register_documents`)."""
+    kinds = dict(KINDS)
+    for registered in all_documents():
+        if registered.label and registered.kind not in kinds:
+            kinds[registered.kind] = registered.label
+    return kinds
+
+
+def hit_label(kind):
+    """What a visitor calls one hit of this kind ("Document"); "" for pages."""
+    if kind in HIT_KINDS:
+        return HIT_KINDS[kind]
+    try:
+        return documents(kind).hit_label
+    except LookupError:
+        return ""
+
+
 # Hits of each kind shown on the grouped (unfiltered) results page.
 GROUP_SIZE = 3
 PER_PAGE = 10
@@ -105,7 +129,7 @@ class SiteHit:
     def label(self):
         """The hit's kind in a visitor's words ("Document"); "" for a page,
         whose `meta` already names its kind ("Framework", "Event")."""
-        return HIT_KINDS.get(self.kind, "")
+        return hit_label(self.kind)
 
 
 @dataclass
@@ -147,7 +171,9 @@ class SiteResult:
     @property
     def kinds(self):
         return [
-            (name, label, self.counts.get(name, 0)) for name, label in KINDS.items()
+            (name, label, self.counts.get(name, 0))
+            for name, label in site_kinds().items()
+            if name in KINDS or name in self.counts
         ]
 
 
@@ -489,7 +515,7 @@ class DatabaseSiteEngine:
     def search(self, text, *, user=None, kind="", page=1, per_page=PER_PAGE):
         result = SiteResult(
             text=clean_text(text),
-            kind=kind if kind in KINDS else "",
+            kind=kind if kind in site_kinds() else "",
             page=max(1, int(page)),
             per_page=per_page,
         )
@@ -501,20 +527,30 @@ class DatabaseSiteEngine:
         if cached is not None:
             result.counts, result.groups, result.suggestions = cached
             return result
-        for name in KINDS:
+        for name in site_kinds():
+            # A kind an app added shows only when it finds something.
+            shown = name in KINDS or name == result.kind
             if result.kind and name != result.kind:
-                result.counts[name] = self._hits_kept(name, words, user, 0, 0)[0]
+                total = self._hits_kept(name, words, user, 0, 0)[0]
+                if total or shown:
+                    result.counts[name] = total
                 continue
             offset = (result.page - 1) * per_page if result.kind else 0
             limit = per_page if result.kind else GROUP_SIZE
             total, hits = self._hits_kept(name, words, user, offset, limit)
-            result.counts[name] = total
-            result.groups[name] = hits
+            if total or shown:
+                result.counts[name] = total
+                result.groups[name] = hits
         if not result.total:
             result.suggestions = self.did_you_mean(words, user)
         if key:
             cache.set(
-                key, (result.counts, result.groups, result.suggestions), cache_timeout()
+                key,
+                (result.counts, result.groups, result.suggestions),
+                keep_results_for(
+                    version(SITE_INDEX),
+                    [kind for kind, count in result.counts.items() if count],
+                ),
             )
         return result
 
@@ -588,7 +624,10 @@ class DatabaseSiteEngine:
 
     def hits(self, kind, words, user, offset, limit):
         """(total, hits) of one kind; no hits are loaded when limit is 0."""
-        return getattr(self, f"_{kind}")(words, user, offset, limit)
+        method = getattr(self, f"_{kind}", None)
+        if method is None:
+            return self._registered(kind, words, user, offset, limit)
+        return method(words, user, offset, limit)
 
     def suggest(self, text, *, user=None, limit=SUGGESTION_LIMIT):
         """Titles starting or containing what was typed, of things this user sees."""
@@ -807,6 +846,47 @@ class DatabaseSiteEngine:
             )
         return result.total, hits
 
+    def _registered(self, kind, words, user, offset, limit):
+        """A kind an app registered with a label (`register_documents`): its
+        `texts()` of the rows its visibility rule lets this user see, matched
+        as they are read (such kinds are small: no stored vectors), each hit
+        shown as the app's `document(obj)` describes it."""
+        registered = documents(kind)
+        visible = visible_to(kind, user).order_by().values("pk")
+        texts = registered.texts().filter(pk__in=visible)
+        if self.is_postgres:
+            query = _tsquery(words, TEXT_CONFIG)
+            texts = (
+                texts.annotate(
+                    found=SearchVector("search_title", weight="A", config=TEXT_CONFIG)
+                    + SearchVector("search_body", weight="D", config=TEXT_CONFIG)
+                )
+                .filter(found=query)
+                .annotate(rank=SearchRank(F("found"), query))
+            )
+            ordering = (F("rank").desc(), "-pk")
+        else:
+            texts = texts.filter(_contains_all(words, "search_title", "search_body"))
+            ordering = ("-pk",)
+        total, rows = counted_page(texts.values("pk"), ordering, offset, limit)
+        ids = [row["pk"] for row in rows]
+        objects = registered.objects().in_bulk(ids) if ids else {}
+        hits = []
+        for pk in ids:
+            if pk not in objects:
+                continue
+            document = registered.document(objects[pk])
+            hits.append(
+                SiteHit(
+                    kind=kind,
+                    title=document["title"],
+                    url=document["url"],
+                    snippet=highlight(document["body"] or document["title"], words),
+                    meta=document.get("meta", ""),
+                )
+            )
+        return total, hits
+
     # --- Did you mean -------------------------------------------------------
 
     def closest_word(self, word):
@@ -821,7 +901,7 @@ class DatabaseSiteEngine:
         corrected = [self.closest_word(word) or word for word in words]
         if corrected == words:
             return []
-        for name in KINDS:
+        for name in site_kinds():
             if self.count(name, corrected, user):
                 return [" ".join(corrected)]
         return []

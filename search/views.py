@@ -21,11 +21,11 @@ from .popular import count_hit
 from .registry import version
 from .signals import PROMOTIONS
 from .site import (
-    KINDS,
     SearchUnavailable,
     SiteHit,
     get_site_engine,
     shown_count,
+    site_kinds,
     visible_pages,
 )
 
@@ -106,7 +106,7 @@ def search(request):
     http_cache.cache_publicly(request, "search")
     text = clean_text(request.GET.get("q", ""))
     kind = request.GET.get("kind", "")
-    kind = kind if kind in KINDS else ""
+    kind = kind if kind in site_kinds() else ""
     page = _page_number(request.GET.get("page"))
     status = 200
     result = None
@@ -121,7 +121,7 @@ def search(request):
     context = {
         "text": text,
         "kind": kind,
-        "kind_label": KINDS.get(kind, ""),
+        "kind_label": site_kinds().get(kind, ""),
         "result": result,
         "promoted": promoted,
         "unavailable": result is None,

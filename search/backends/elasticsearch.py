@@ -47,13 +47,14 @@ from ..registry import (
 )
 from ..site import (
     HIT_KINDS,
-    KINDS,
     DatabaseSiteEngine,
     SearchUnavailable,
     SiteHit,
     catalogue_suggestions,
     highlight,
+    hit_label,
     page_kind,
+    site_kinds,
     wagtail_page_search,
     with_query_completions,
 )
@@ -902,7 +903,13 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
                 snippet = highlight(getattr(hit, "body", "") or hit.title, words)
             hits.append(
                 SiteHit(
-                    kind=kind, title=hit.title, url=url, snippet=snippet, meta=hit.meta
+                    kind=kind,
+                    title=hit.title,
+                    url=url,
+                    snippet=snippet,
+                    # `hit.meta` is the hit's own (id, index): the field is
+                    # read from the source.
+                    meta=hit.to_dict().get("meta", ""),
                 )
             )
         return response.hits.total.value, hits
@@ -916,7 +923,9 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
         per_kind = max(2, limit // 2)
         found = self.wagtail_suggestions(" ".join(words), user, per_kind)
         for kind in own_kinds():
-            if documents(kind).adds_to:
+            # Kinds apps add (a label of their own) suggest nothing, as on
+            # the database engine.
+            if documents(kind).adds_to or documents(kind).label:
                 continue
             search = self.kind_search(
                 kind,
@@ -934,7 +943,7 @@ class ElasticsearchSiteEngine(DatabaseSiteEngine):
                 {
                     "label": hit.title,
                     "url": hit.url,
-                    "kind": str(HIT_KINDS.get(kind) or KINDS[kind]),
+                    "kind": str(hit_label(kind) or site_kinds()[kind]),
                 }
                 for hit in response
             ]

@@ -131,3 +131,56 @@ def test_member_comments_on_a_clause_and_reads_the_disposition(
     page.wait_for_url("**/disposition/")
     assert "Agreed." in page.locator("table").inner_text()
     axe_check(page)
+
+
+def test_staff_read_the_consultation_dashboard(page, live_server, home_page, axe_check):
+    from frameworks import seed
+    from tests.mfa import enable_totp, totp_code
+
+    member = make_user("ada@example.org", first_name="Ada", last_name="Long")
+    member.date_joined = timezone.now() - timedelta(days=90)
+    member.save(update_fields=["date_joined"])
+    staff = make_user("cora@example.org", is_staff=True, is_superuser=True)
+    secret = enable_totp(staff)
+    framework = make_framework(
+        seed.index_page(),
+        "Micro-certification framework",
+        document_type="framework",
+        sections=[("Purpose", "The first version.")],
+    )
+    save_draft(framework, SECTIONS)
+    consultation = open_consultation(framework)
+    for clause, body in [("2.1", "Colleges need this."), ("", "Good draft.")]:
+        post_comment(
+            author=member,
+            consultation=consultation,
+            clause_number=clause,
+            type="support",
+            body=body,
+            organisation="Acme",
+            organisation_type="employer",
+            role="Manager",
+        )
+
+    listing = "/admin/frameworks/consultations/"
+    page.goto(f"/accounts/login/?next={listing}")
+    page.fill("input[name=login]", staff.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_selector("input[name=code]")
+    page.fill("input[name=code]", totp_code(secret))
+    page.press("input[name=code]", "Enter")
+    page.wait_for_url(f"**{listing}")
+    # From the listing to the dashboard, with the keyboard.
+    link = page.get_by_role("link", name="Figures")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{listing}{consultation.pk}/dashboard/")
+    per_clause = page.locator("table[aria-labelledby=per-clause]")
+    assert "2.1" in per_clause.inner_text()
+    assert "Whole draft" in per_clause.inner_text()
+    assert (
+        "Employer or industry"
+        in page.locator("table[aria-labelledby=per-organisation-type]").inner_text()
+    )
+    axe_check(page)
