@@ -103,7 +103,12 @@ SIZES = {
         "soak": {"seconds": 10, "users": 8},
     },
 }
-OTHER_BENCHMARKS = ["catalogue.py", "search.py", "events_registration.py"]
+OTHER_BENCHMARKS = [
+    "catalogue.py",
+    "search.py",
+    "events_registration.py",
+    "consultation.py",
+]
 # The environment the harness was started with; the other benchmarks get it
 # (not the production settings this process switches to).
 STARTING_ENVIRONMENT = dict(os.environ)
