@@ -5,6 +5,7 @@ from datetime import datetime
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from wagtail.models import Locale
 
 from cms.api_schemas import Id, responses
 
@@ -56,7 +57,9 @@ def _public_events():
     summary="Upcoming events",
 )
 def upcoming_events(request):
-    return list(_public_events().upcoming())
+    """The events of the language asked for (`?lang=`, `Accept-Language`):
+    each event once, in that language's version."""
+    return list(_public_events().upcoming().filter(locale=Locale.get_active()))
 
 
 @router.get(

@@ -6,8 +6,10 @@ only documents a visitor could download; drafts never appear.
 
 from datetime import datetime
 
+from django.db.models import Case, When
 from django.http import Http404
 from ninja import Router, Schema
+from wagtail.models import Locale
 
 from cms.api_schemas import Text, responses
 
@@ -69,15 +71,25 @@ def _summary(page, request):
 
 @router.get("/frameworks", response=responses(list[FrameworkOut], parameters=False))
 def list_frameworks(request):
-    """Every published framework, principles, guide and report document."""
-    return [_summary(page, request) for page in _published()]
+    """Every published framework, principles, guide and report document, in
+    the language asked for (`?lang=`, `Accept-Language`)."""
+    return [
+        _summary(page, request)
+        for page in _published().filter(locale=Locale.get_active())
+    ]
 
 
 @router.get(
     "/frameworks/{slug}", response=responses(FrameworkDetailOut, not_found=True)
 )
 def get_framework(request, slug: Text):
-    page = _published().filter(slug=slug).first()
+    # The language asked for first: a translation may keep its source's slug.
+    page = (
+        _published()
+        .filter(slug=slug)
+        .order_by(Case(When(locale=Locale.get_active(), then=0), default=1))
+        .first()
+    )
     if page is None:
         raise Http404
     page_url = page.get_full_url(request)

@@ -231,3 +231,37 @@ def test_a_private_section_keeps_its_french_pages_out_of_search_and_sitemap(
     original = alone.get_translation(english.locale)
     assert not PageViewRestriction.objects.filter(page=original).exists()
     assert re.search(r"/privacy/</loc>", client.get("/sitemap.xml").content.decode())
+
+
+def test_the_api_lists_each_event_once_in_the_language_asked_for(client, forum):
+    english, french = forum
+    listed = client.get("/api/v1/events").json()
+    assert [(event["id"], event["title"]) for event in listed] == [
+        (english.pk, "Annual Forum")
+    ]
+    for asked in [{"lang": "fr"}, {"HTTP_ACCEPT_LANGUAGE": "fr-CA"}]:
+        query = {"lang": asked["lang"]} if "lang" in asked else {}
+        headers = {k: v for k, v in asked.items() if k != "lang"}
+        listed = client.get("/api/v1/events", query, **headers).json()
+        assert [(event["id"], event["title"]) for event in listed] == [
+            (french.pk, "Forum annuel")
+        ]
+        assert listed[0]["url"].endswith(french.url)
+
+
+def test_the_api_lists_frameworks_in_the_language_asked_for(client, french_site):
+    import os
+
+    from frameworks import seed as frameworks_seed
+    from frameworks import seed_french as frameworks_french
+
+    devnull = open(os.devnull, "w")  # noqa: SIM115
+    frameworks_seed.seed(devnull)
+    frameworks_french.seed(devnull)
+    english = client.get("/api/v1/frameworks").json()
+    french = client.get("/api/v1/frameworks?lang=fr").json()
+    assert english and french and len(english) == len(french)
+    assert {page["url"].split("/")[3] for page in english} == {"frameworks"}
+    assert {tuple(page["url"].split("/")[3:5]) for page in french} == {("fr", "cadres")}
+    english_titles = {page["title"] for page in english}
+    assert not english_titles & {page["title"] for page in french}
